@@ -1,0 +1,82 @@
+# Deskmate: `make run` starts it on the embedded defaults; `make test` runs every test.
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+GO      ?= go
+NPM     ?= npm
+BIN     := bin/deskmate
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1.0-dev)
+LDFLAGS := -X github.com/deskmate/deskmate/internal/buildinfo.Version=$(VERSION)
+PGLITE  := internal/pglite/node
+WEB_SRC := $(shell find web/src web/public web/index.html web/vite.config.ts web/tsconfig*.json web/package.json -type f 2>/dev/null)
+GO_SRC  := $(shell find . -name '*.go' -not -path './web/node_modules/*' -not -path './$(PGLITE)/node_modules/*' 2>/dev/null) go.mod go.sum $(wildcard migrations/*.sql)
+
+.PHONY: help
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: run
+run: build ## run Deskmate on the embedded defaults (PGlite database, built-in AI): open the printed URL
+	AUTO_MIGRATE=$${AUTO_MIGRATE:-true} exec ./$(BIN) serve
+
+.PHONY: test
+test: deps build ## run all tests: Go (throwaway PGlite servers, or TEST_DATABASE_URL), web unit tests, browser test
+	$(GO) vet ./...
+	$(GO) test -count=1 -json -timeout 20m ./... | $(GO) run ./internal/testreport
+	cd web && $(NPM) test
+	cd web && DESKMATE_BIN=../$(BIN) $(NPM) run e2e
+
+.PHONY: tools
+tools: ## check that Go, Node.js and npm are installed in usable versions
+	@command -v $(GO) >/dev/null || { echo "Go 1.26+ is required (https://go.dev/dl)"; exit 1; }
+	@command -v node >/dev/null || { echo "Node.js 20.19+ is required: apt-get install nodejs npm"; exit 1; }
+	@command -v $(NPM) >/dev/null || { echo "npm is required: apt-get install npm"; exit 1; }
+	@node -e 'const [a,b]=process.versions.node.split(".").map(Number); if (a<20||(a===20&&b<19)) { console.error("Node.js 20.19+ is required, found "+process.versions.node); process.exit(1) }'
+
+.PHONY: deps
+deps: tools $(PGLITE)/node_modules/.package-lock.json web/node_modules/.package-lock.json ## install pinned npm packages (npm ci) for the embedded database and the web app
+
+$(PGLITE)/node_modules/.package-lock.json: $(PGLITE)/package-lock.json $(PGLITE)/package.json
+	cd $(PGLITE) && $(NPM) ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+web/node_modules/.package-lock.json: web/package-lock.json web/package.json
+	cd web && $(NPM) ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+.PHONY: web
+web: web/dist/index.html ## build the admin web app into web/dist (embedded by go build)
+
+web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SRC)
+	cd web && $(NPM) run build
+
+.PHONY: build
+build: $(BIN) ## build bin/deskmate with the web app embedded
+
+$(BIN): web/dist/index.html $(GO_SRC)
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/deskmate
+
+.PHONY: migrate
+migrate: build ## apply database migrations (DATABASE_URL, or the embedded database)
+	./$(BIN) migrate
+
+.PHONY: bench
+bench: deps ## run the benchmarks (numbers, not pass/fail)
+	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./...
+
+.PHONY: lint
+lint: deps ## gofmt, go vet, TypeScript type check, docker compose file check
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	cd web && $(NPM) run typecheck
+	@if command -v docker-compose >/dev/null; then docker-compose -f docker-compose.yml config -q && echo "docker-compose.yml ok"; else echo "docker-compose not installed: skipped the compose file check (apt-get install docker-compose)"; fi
+
+.PHONY: config
+config: ## list the environment variables Deskmate reads
+	@$(GO) run ./cmd/deskmate help config
+
+.PHONY: clean
+clean: ## remove build output (keeps ./data)
+	rm -rf bin web/dist/assets web/dist/index.html web/e2e/screenshots

@@ -1,0 +1,171 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"syscall"
+	"time"
+
+	"github.com/deskmate/deskmate/config"
+	"github.com/deskmate/deskmate/internal/app"
+	"github.com/deskmate/deskmate/internal/buildinfo"
+	"github.com/deskmate/deskmate/jobs"
+	"github.com/deskmate/deskmate/server"
+	"github.com/deskmate/deskmate/web"
+)
+
+// serve runs workers and, with http, the web server until ctx is cancelled
+// (SIGINT/SIGTERM), then shuts down in order: stop accepting and finish HTTP
+// requests, let running jobs finish (cancel them after the timeout), close the
+// pool, stop the embedded database.
+func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout, stderr io.Writer, http bool) error {
+	var ln net.Listener
+	if http {
+		// Bind first: a port in use fails before anything else starts.
+		var err error
+		if ln, err = listen(cfg.Addr); err != nil {
+			return err
+		}
+		defer ln.Close()
+	}
+
+	policy := app.RequireCurrent
+	if cfg.AutoMigrate {
+		policy = app.ApplyMigrations
+	}
+	rt, err := app.Open(ctx, cfg, logger, policy)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := rt.Close(context.Background()); err != nil {
+			logger.Error("shutdown", "error", err)
+		}
+	}()
+	if rt.Migrated != nil && rt.Migrated.Changed() {
+		logger.Info("database migrated", "applied", rt.Migrated.Applied, "river_applied", rt.Migrated.RiverApplied)
+	}
+	instance, err := rt.DB.EnsureInstance(ctx)
+	if err != nil {
+		return fmt.Errorf("read instance: %w", err)
+	}
+
+	// River reports routine activity at info level every few seconds; keep
+	// its warnings and errors unless debug logging is on.
+	riverLogger := newLogger(cfg, stderr, max(cfg.LogLevel, slog.LevelWarn)).With("component", "river")
+	if cfg.LogLevel <= slog.LevelDebug {
+		riverLogger = logger.With("component", "river")
+	}
+	riverClient, err := jobs.NewClient(rt.DB, jobs.Options{MaxWorkers: cfg.Workers, Logger: riverLogger})
+	if err != nil {
+		return fmt.Errorf("job queue: %w", err)
+	}
+	// River's own context outlives the signal: shutdown stops it gracefully.
+	if err := riverClient.Start(context.WithoutCancel(ctx)); err != nil {
+		return fmt.Errorf("start job queue: %w", err)
+	}
+	defer stopRiver(riverClient, cfg.ShutdownTimeout, logger)
+
+	serveErr := make(chan error, 1)
+	var srv *server.Server
+	if http {
+		files, built := web.Dist()
+		if !built {
+			logger.Warn("UI not built: run make web")
+		}
+		srv = server.New(server.Deps{
+			Logger: logger, DB: rt.DB, River: riverClient, Instance: instance,
+			BodyLimit: cfg.BodyLimit, Web: files, WebBuilt: built,
+		})
+		go func() { serveErr <- srv.Serve(ln) }()
+		if cfg.LogFormat == "text" {
+			fmt.Fprintf(stdout, "Deskmate is ready: %s\n", displayURL(ln.Addr()))
+		}
+		logger.Info("listening", "url", displayURL(ln.Addr()))
+	} else if cfg.LogFormat == "text" {
+		fmt.Fprintln(stdout, "Deskmate worker is running")
+	}
+	logger.Info("started", "version", buildinfo.Version, "database", rt.DB.Driver(), "jobs", jobs.Mode(rt.DB),
+		"instance", instance.ID)
+
+	select {
+	case <-ctx.Done():
+		logger.Info("shutting down", "timeout", cfg.ShutdownTimeout)
+	case err := <-serveErr:
+		return fmt.Errorf("http server: %w", err)
+	}
+	if srv != nil {
+		if err := srv.Shutdown(cfg.ShutdownTimeout); err != nil {
+			logger.Error("http shutdown", "error", err)
+		}
+	}
+	return nil
+}
+
+type riverStopper interface {
+	Stop(context.Context) error
+	StopAndCancel(context.Context) error
+}
+
+// stopRiver lets running jobs finish within timeout, then cancels them.
+func stopRiver(c riverStopper, timeout time.Duration, logger *slog.Logger) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	err := c.Stop(ctx)
+	if err == nil {
+		return
+	}
+	logger.Warn("jobs still running at shutdown timeout: cancelling them", "error", err)
+	ctx2, cancel2 := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel2()
+	if err := c.StopAndCancel(ctx2); err != nil {
+		logger.Error("job queue did not stop", "error", err)
+	}
+}
+
+func listen(addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err == nil {
+		return ln, nil
+	}
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return nil, fmt.Errorf("DESKMATE_ADDR: %s is already in use: stop the other program or set DESKMATE_ADDR to another port", addr)
+	}
+	return nil, fmt.Errorf("DESKMATE_ADDR: cannot listen on %s: %v", addr, err)
+}
+
+// displayURL turns the bound address into a URL a person can open.
+func displayURL(a net.Addr) string {
+	tcp, ok := a.(*net.TCPAddr)
+	if !ok {
+		return "http://" + a.String()
+	}
+	host := tcp.IP.String()
+	if tcp.IP.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, fmt.Sprint(tcp.Port))
+}
+
+func migrate(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout io.Writer) error {
+	rt, err := app.Open(ctx, cfg, logger, app.ApplyMigrations)
+	if err != nil {
+		return err
+	}
+	defer rt.Close(context.Background())
+	if !rt.Migrated.Changed() {
+		fmt.Fprintln(stdout, "Database schema is up to date.")
+		return nil
+	}
+	for _, m := range rt.Migrated.Applied {
+		fmt.Fprintln(stdout, "applied", m)
+	}
+	for _, v := range rt.Migrated.RiverApplied {
+		fmt.Fprintf(stdout, "applied river migration %03d\n", v)
+	}
+	return nil
+}

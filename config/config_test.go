@@ -1,0 +1,106 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+func env(m map[string]string) LookupFunc {
+	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
+}
+
+func TestDefaults(t *testing.T) {
+	c, err := Load(env(nil))
+	require.NoError(t, err)
+	require.Equal(t, "127.0.0.1:8080", c.Addr)
+	require.True(t, c.Embedded())
+	require.Equal(t, filepath.Join("data", "pg"), c.EmbeddedDBDir)
+	require.False(t, c.AutoMigrate)
+	require.Equal(t, int64(32<<20), c.BodyLimit)
+	require.Equal(t, 30*time.Second, c.ShutdownTimeout)
+	require.Equal(t, "text", c.LogFormat)
+}
+
+func TestValues(t *testing.T) {
+	c, err := Load(env(map[string]string{
+		"DESKMATE_ADDR": "0.0.0.0:9000", "DATABASE_URL": "postgres://u:p@db:5432/deskmate",
+		"AUTO_MIGRATE": "true", "DESKMATE_DATA_DIR": "/var/lib/deskmate", "DESKMATE_BODY_LIMIT": "1MiB",
+		"LOG_FORMAT": "JSON", "LOG_LEVEL": "debug", "DESKMATE_DB_MAX_CONNS": "25",
+	}))
+	require.NoError(t, err)
+	require.False(t, c.Embedded())
+	require.True(t, c.AutoMigrate)
+	require.Equal(t, "/var/lib/deskmate/pg", c.EmbeddedDBDir)
+	require.Equal(t, int64(1<<20), c.BodyLimit)
+	require.Equal(t, "json", c.LogFormat)
+	require.Equal(t, 25, c.DBMaxConns)
+}
+
+func TestEveryProblemListedAtOnce(t *testing.T) {
+	_, err := Load(env(map[string]string{
+		"DESKMATE_ADDR":             "localhost",
+		"DATABASE_URL":              "postgres://user:s3cret@host:notaport/db",
+		"AUTO_MIGRATE":              "maybe",
+		"DESKMATE_DB_MAX_CONNS":     "0",
+		"DESKMATE_BODY_LIMIT":       "lots",
+		"DESKMATE_SHUTDOWN_TIMEOUT": "soon",
+		"LOG_LEVEL":                 "loud",
+		"LOG_FORMAT":                "xml",
+	}))
+	var verr *ValidationError
+	require.True(t, errors.As(err, &verr), "want *ValidationError, got %v", err)
+	want := []string{"DESKMATE_ADDR:", "DATABASE_URL: malformed", "AUTO_MIGRATE:", "DESKMATE_DB_MAX_CONNS:",
+		"DESKMATE_BODY_LIMIT:", "DESKMATE_SHUTDOWN_TIMEOUT:", "LOG_LEVEL:", "LOG_FORMAT:"}
+	require.Len(t, verr.Problems, len(want), "problems: %q", verr.Problems)
+	for _, w := range want {
+		found := false
+		for _, p := range verr.Problems {
+			found = found || strings.HasPrefix(p, w)
+		}
+		require.True(t, found, "no problem starting with %q in %q", w, verr.Problems)
+	}
+	require.NotContains(t, err.Error(), "s3cret", "a password must never be echoed")
+}
+
+func TestSecretFromFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "db-url")
+	require.NoError(t, os.WriteFile(path, []byte("postgres://u:p@db/deskmate\n"), 0o600))
+	c, err := Load(env(map[string]string{"DATABASE_URL_FILE": path}))
+	require.NoError(t, err)
+	require.Equal(t, "postgres://u:p@db/deskmate", c.DatabaseURL)
+
+	_, err = Load(env(map[string]string{"DATABASE_URL_FILE": path, "DATABASE_URL": "postgres://x@y/z"}))
+	require.ErrorContains(t, err, "set either DATABASE_URL or DATABASE_URL_FILE")
+
+	_, err = Load(env(map[string]string{"DATABASE_URL_FILE": filepath.Join(t.TempDir(), "missing")}))
+	require.ErrorContains(t, err, "cannot read DATABASE_URL_FILE")
+}
+
+func TestParseSize(t *testing.T) {
+	for in, want := range map[string]int64{"1024": 1024, "512KiB": 512 << 10, "32MiB": 32 << 20, "1GiB": 1 << 30, "2MB": 2e6} {
+		got, err := ParseSize(in)
+		require.NoError(t, err, in)
+		require.Equal(t, want, got, in)
+	}
+	for _, in := range []string{"", "-1", "1.5MiB", "MiB", "10TiB"} {
+		_, err := ParseSize(in)
+		require.Error(t, err, in)
+	}
+}
+
+func TestEveryVarDocumented(t *testing.T) {
+	// Every variable Load reads must be in Vars (lookupVar panics otherwise),
+	// and README.md must list each one.
+	readme, err := os.ReadFile("../README.md")
+	require.NoError(t, err)
+	for _, v := range Vars {
+		require.NotEmpty(t, v.Doc, v.Name)
+		require.Contains(t, string(readme), "`"+v.Name+"`", "README.md configuration table lacks %s", v.Name)
+	}
+}

@@ -1,0 +1,28 @@
+package config
+
+// Var documents one environment variable. The table drives both parsing and the
+// documentation (`deskmate help config`, README), so they cannot drift apart.
+type Var struct {
+	Name    string
+	Default string
+	// Secret variables may also be given as NAME_FILE (a path whose contents are
+	// the value) and are never printed.
+	Secret bool
+	Doc    string
+}
+
+// Vars lists every environment variable Deskmate reads, in documentation order.
+var Vars = []Var{
+	{Name: "DESKMATE_ADDR", Default: "127.0.0.1:8080", Doc: "HTTP listen address (host:port). Port 0 picks a free port."},
+	{Name: "DATABASE_URL", Secret: true, Doc: "PostgreSQL (with pgvector) connection URL. Unset: Deskmate starts its embedded PGlite database."},
+	{Name: "AUTO_MIGRATE", Default: "false", Doc: "Apply database migrations on start. Otherwise `serve` refuses a stale schema and says to run `deskmate migrate`."},
+	{Name: "DESKMATE_DATA_DIR", Default: "./data", Doc: "Directory for Deskmate's local state."},
+	{Name: "DESKMATE_EMBEDDED_DB_DIR", Default: "$DESKMATE_DATA_DIR/pg", Doc: "Data directory of the embedded PGlite database (used only when DATABASE_URL is unset)."},
+	{Name: "DESKMATE_NODE", Default: "node", Doc: "Node.js binary that runs the embedded database."},
+	{Name: "DESKMATE_DB_MAX_CONNS", Default: "10", Doc: "Connection pool size for PostgreSQL (the embedded database always uses one connection)."},
+	{Name: "DESKMATE_WORKERS", Default: "10", Doc: "Concurrent background jobs per process (River workers)."},
+	{Name: "DESKMATE_BODY_LIMIT", Default: "32MiB", Doc: "Largest accepted HTTP request body (bytes, or with KiB/MiB/GiB)."},
+	{Name: "DESKMATE_SHUTDOWN_TIMEOUT", Default: "30s", Doc: "How long shutdown waits for HTTP requests and running jobs before cancelling them."},
+	{Name: "LOG_LEVEL", Default: "info", Doc: "debug, info, warn or error."},
+	{Name: "LOG_FORMAT", Default: "text", Doc: "text (human-readable) or json."},
+}

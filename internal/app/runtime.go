@@ -1,0 +1,104 @@
+// Package app wires Deskmate's runtime: the database (embedded PGlite or
+// PostgreSQL), migrations and the schema check. The deskmate command and the
+// tests use it; it holds no business logic.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/deskmate/deskmate/config"
+	"github.com/deskmate/deskmate/internal/pglite"
+	"github.com/deskmate/deskmate/store"
+)
+
+// SchemaPolicy says what Open does about pending migrations.
+type SchemaPolicy int
+
+const (
+	// RequireCurrent refuses to run on a stale schema.
+	RequireCurrent SchemaPolicy = iota
+	// ApplyMigrations migrates first.
+	ApplyMigrations
+)
+
+// Runtime is an open database with everything started for it.
+type Runtime struct {
+	DB       *store.DB
+	Embedded *pglite.Server // nil when DATABASE_URL is set
+	// Migrated lists what Open applied.
+	Migrated *store.MigrateResult
+	logger   *slog.Logger
+}
+
+// StaleSchemaError says the database needs migrations this process will not run.
+type StaleSchemaError struct{ Pending []string }
+
+func (e *StaleSchemaError) Error() string {
+	return fmt.Sprintf("database schema is not current (pending: %s): run `deskmate migrate` or set AUTO_MIGRATE=true",
+		strings.Join(e.Pending, ", "))
+}
+
+// Open starts the embedded database when cfg has no DATABASE_URL, connects,
+// and migrates or checks the schema according to policy. On error everything
+// it started is stopped again.
+func Open(ctx context.Context, cfg *config.Config, logger *slog.Logger, policy SchemaPolicy) (rt *Runtime, err error) {
+	rt = &Runtime{logger: logger}
+	defer func() {
+		if err != nil {
+			rt.Close(context.WithoutCancel(ctx))
+			rt = nil
+		}
+	}()
+	url := cfg.DatabaseURL
+	if cfg.Embedded() {
+		rt.Embedded, err = pglite.Start(ctx, pglite.Options{
+			DataDir: cfg.EmbeddedDBDir,
+			Node:    cfg.NodeBin,
+			Logger:  logger.With("component", "pglite"),
+		})
+		if err != nil {
+			return rt, fmt.Errorf("embedded database: %w", err)
+		}
+		url = rt.Embedded.URL()
+	}
+	rt.DB, err = store.Open(ctx, url, store.Options{MaxConns: int32(cfg.DBMaxConns), Logger: logger})
+	if err != nil {
+		return rt, err
+	}
+	if policy == ApplyMigrations {
+		rt.Migrated, err = rt.DB.Migrate(ctx, logger)
+		return rt, err
+	}
+	pending, err := rt.DB.SchemaStatus(ctx)
+	if err != nil {
+		return rt, err
+	}
+	if len(pending) > 0 {
+		return rt, &StaleSchemaError{Pending: pending}
+	}
+	return rt, nil
+}
+
+// Close closes the pool and then stops the embedded database, in that order.
+func (rt *Runtime) Close(ctx context.Context) error {
+	if rt == nil {
+		return nil
+	}
+	if rt.DB != nil {
+		rt.DB.Close()
+	}
+	var err error
+	if rt.Embedded != nil {
+		stopCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		if err = rt.Embedded.Stop(stopCtx); err != nil {
+			err = fmt.Errorf("stop embedded database: %w", err)
+		}
+	}
+	return errors.Join(err)
+}

@@ -1,0 +1,172 @@
+// Package testdb gives Go tests a real PostgreSQL with pgvector.
+//
+// By default each test package gets its own embedded PGlite server, started
+// from a pre-migrated template data directory (built once per set of
+// migrations and shared by all packages), so packages run in parallel without
+// sharing state. With TEST_DATABASE_URL set, each package instead gets a fresh
+// database created from a migrated template database on that server.
+//
+// Within a package tests share one migrated database and run one at a time on
+// it; New empties every table before handing it out.
+package testdb
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/deskmate/deskmate/internal/pglite"
+	"github.com/deskmate/deskmate/migrations"
+	"github.com/deskmate/deskmate/store"
+)
+
+var pkg struct {
+	once    sync.Once
+	url     string
+	db      *store.DB
+	cleanup []func()
+	err     error
+}
+
+// Main runs a package's tests and then stops its database. Use it from
+// TestMain: func TestMain(m *testing.M) { testdb.Main(m) }.
+func Main(m *testing.M) {
+	code := m.Run()
+	for i := len(pkg.cleanup) - 1; i >= 0; i-- {
+		pkg.cleanup[i]()
+	}
+	os.Exit(code)
+}
+
+// New returns the package's migrated database with every table emptied.
+// Tests in a package share it: do not Close it.
+func New(t testing.TB) *store.DB {
+	t.Helper()
+	start(t)
+	ctx := context.Background()
+	if err := truncateAll(ctx, pkg.db); err != nil {
+		t.Fatalf("testdb: empty tables: %v", err)
+	}
+	return pkg.db
+}
+
+// URL returns the connection URL of the package's migrated database, for
+// tests that open their own pool (store.Open, River clients, the deskmate
+// command). On PGlite, which serves one session, the shared pool lets go of
+// its connection first; the test must close its own pool before it ends.
+func URL(t testing.TB) string {
+	t.Helper()
+	start(t)
+	pkg.db.Pool.Reset()
+	return pkg.url
+}
+
+// Embedded reports whether tests run on the embedded PGlite server.
+func Embedded() bool { return os.Getenv("TEST_DATABASE_URL") == "" }
+
+func start(t testing.TB) {
+	t.Helper()
+	pkg.once.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		if Embedded() {
+			pkg.url, pkg.err = startPGlite(ctx)
+		} else {
+			pkg.url, pkg.err = createDatabase(ctx, os.Getenv("TEST_DATABASE_URL"))
+		}
+		if pkg.err != nil {
+			return
+		}
+		pkg.db, pkg.err = store.Open(ctx, pkg.url, store.Options{MaxConns: 4})
+		if pkg.err != nil {
+			return
+		}
+		pkg.cleanup = append(pkg.cleanup, pkg.db.Close)
+		// A no-op on a current template; applies anything newer (e.g. River's).
+		_, pkg.err = pkg.db.Migrate(ctx, nil)
+	})
+	if pkg.err != nil {
+		t.Fatalf("testdb: %v", pkg.err)
+	}
+}
+
+// migrationsHash names templates after the migrations they were built from.
+func migrationsHash() (string, error) {
+	all, err := migrations.All()
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	for _, m := range all {
+		fmt.Fprintf(h, "%d:%s\n", m.Version, m.Checksum)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16], nil
+}
+
+func startPGlite(ctx context.Context) (string, error) {
+	tmpl, err := pgliteTemplate(ctx)
+	if err != nil {
+		return "", err
+	}
+	dir, err := os.MkdirTemp("", "deskmate-testdb-")
+	if err != nil {
+		return "", err
+	}
+	pkg.cleanup = append(pkg.cleanup, func() { os.RemoveAll(dir) })
+	srv, err := pglite.Start(ctx, pglite.Options{DataDir: filepath.Join(dir, "pg"), TemplateDir: tmpl})
+	if err != nil {
+		return "", err
+	}
+	pkg.cleanup = append(pkg.cleanup, func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_ = srv.Stop(ctx)
+	})
+	return srv.URL(), nil
+}
+
+// NewServer starts a separate, empty PGlite server (no schema) for tests of
+// the server or of migrations themselves, stopped when the test ends. It
+// costs a fresh data directory (a few seconds).
+func NewServer(t testing.TB, opts pglite.Options) *pglite.Server {
+	t.Helper()
+	if opts.DataDir == "" {
+		opts.DataDir = filepath.Join(t.TempDir(), "pg")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	srv, err := pglite.Start(ctx, opts)
+	if err != nil {
+		t.Fatalf("testdb: start PGlite: %v", err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := srv.Stop(ctx); err != nil {
+			t.Errorf("testdb: stop PGlite: %v", err)
+		}
+	})
+	return srv
+}
+
+// Empty returns the URL of a brand-new database without any schema, dropped or
+// stopped when the test ends.
+func Empty(t testing.TB) string {
+	t.Helper()
+	if Embedded() {
+		return NewServer(t, pglite.Options{}).URL()
+	}
+	ctx := context.Background()
+	url, drop, err := createEmptyDatabase(ctx, os.Getenv("TEST_DATABASE_URL"))
+	if err != nil {
+		t.Fatalf("testdb: %v", err)
+	}
+	t.Cleanup(drop)
+	return url
+}

@@ -1,0 +1,77 @@
+package jobs
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+
+	"github.com/deskmate/deskmate/store"
+)
+
+// Options configures the River client.
+type Options struct {
+	// MaxWorkers is the number of jobs worked at once in the default queue.
+	MaxWorkers int
+	Logger     *slog.Logger
+	// Workers overrides the registered workers (tests add their own kinds).
+	Workers *river.Workers
+	// Periodic jobs to schedule; nil means Deskmate's own (PeriodicJobs).
+	Periodic []*river.PeriodicJob
+}
+
+// Mode names how River learns about new jobs: "listen" (LISTEN/NOTIFY on
+// PostgreSQL) or "poll" (on the embedded database, which has one session).
+func Mode(db *store.DB) string {
+	if db.Embedded {
+		return "poll"
+	}
+	return "listen"
+}
+
+// NewClient builds a River client that works jobs on db. On the embedded
+// database it polls (River's listener would need a second session) with a short
+// interval so jobs still start promptly.
+func NewClient(db *store.DB, opts Options) (*river.Client[pgx.Tx], error) {
+	workers := opts.Workers
+	if workers == nil {
+		workers = river.NewWorkers()
+		Register(workers, db)
+	}
+	periodic := opts.Periodic
+	if periodic == nil {
+		periodic = PeriodicJobs()
+	}
+	if opts.MaxWorkers == 0 {
+		opts.MaxWorkers = 10
+	}
+	cfg := &river.Config{
+		Logger:       opts.Logger,
+		Queues:       map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: opts.MaxWorkers}},
+		Workers:      workers,
+		PeriodicJobs: periodic,
+		JobTimeout:   5 * time.Minute,
+	}
+	if db.Embedded {
+		cfg.PollOnly = true
+		cfg.FetchPollInterval = 100 * time.Millisecond
+		cfg.FetchCooldown = 5 * time.Millisecond
+	}
+	return river.NewClient(riverpgxv5.New(db.Pool), cfg)
+}
+
+// Register adds every Deskmate worker to workers.
+func Register(workers *river.Workers, db *store.DB) {
+	river.AddWorker(workers, &HeartbeatWorker{DB: db})
+}
+
+// PeriodicJobs are the jobs River's elected leader schedules.
+func PeriodicJobs() []*river.PeriodicJob {
+	return []*river.PeriodicJob{
+		river.NewPeriodicJob(river.PeriodicInterval(HeartbeatInterval),
+			func() (river.JobArgs, *river.InsertOpts) { return HeartbeatArgs{}, nil },
+			&river.PeriodicJobOpts{ID: "heartbeat", RunOnStart: true}),
+	}
+}

@@ -1,0 +1,87 @@
+package server
+
+import (
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+
+	"github.com/deskmate/deskmate/store"
+)
+
+// Deps is everything the HTTP layer needs, built by the caller.
+type Deps struct {
+	Logger    *slog.Logger
+	DB        *store.DB
+	River     *river.Client[pgx.Tx]
+	Instance  store.Instance
+	BodyLimit int64
+	// Web is the built admin app (web.Dist); WebBuilt false serves a page
+	// saying how to build it.
+	Web      fs.FS
+	WebBuilt bool
+}
+
+// Server holds the Fiber app and its dependencies.
+type Server struct {
+	deps Deps
+	app  *fiber.App
+}
+
+// New builds the Fiber app with every route.
+func New(deps Deps) *Server {
+	if deps.Logger == nil {
+		deps.Logger = slog.New(slog.DiscardHandler)
+	}
+	if deps.BodyLimit == 0 {
+		deps.BodyLimit = 32 << 20
+	}
+	s := &Server{deps: deps}
+	app := fiber.New(fiber.Config{
+		AppName:               "deskmate",
+		DisableStartupMessage: true,
+		BodyLimit:             int(deps.BodyLimit),
+		ReadTimeout:           60 * time.Second,
+		WriteTimeout:          60 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		ErrorHandler: func(c *fiber.Ctx, err error) error {
+			// Reached only for errors raised outside the middleware chain
+			// (e.g. a body over the limit, rejected before routing).
+			return writeError(c, deps.Logger, err)
+		},
+	})
+	app.Use(requestIDs)
+	app.Use(accessLog(deps.Logger))
+	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
+		deps.Logger.Error("panic in handler", "request_id", requestID(c), "panic", e)
+	}}))
+
+	app.Get("/healthz", s.healthz)
+	app.Get("/readyz", s.readyz)
+
+	api := app.Group("/api")
+	api.All("/*", func(c *fiber.Ctx) error {
+		return &APIError{Status: fiber.StatusNotFound, Code: "not_found", Message: "no API endpoint " + c.Method() + " " + c.Path()}
+	})
+
+	web := &spa{files: deps.Web, built: deps.WebBuilt && deps.Web != nil}
+	app.Get("/*", web.handle)
+	s.app = app
+	return s
+}
+
+// Serve answers HTTP on ln until Shutdown.
+func (s *Server) Serve(ln net.Listener) error { return s.app.Listener(ln) }
+
+// Shutdown stops accepting connections and waits up to timeout for requests
+// in flight to finish.
+func (s *Server) Shutdown(timeout time.Duration) error { return s.app.ShutdownWithTimeout(timeout) }
+
+// Test runs one request through the whole app without a network listener.
+func (s *Server) Test(req *http.Request) (*http.Response, error) { return s.app.Test(req, -1) }

@@ -1,0 +1,66 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/deskmate/deskmate/internal/testdb"
+	"github.com/deskmate/deskmate/migrations"
+	"github.com/deskmate/deskmate/store"
+)
+
+func mustChecksum(t *testing.T, version int) string {
+	all, err := migrations.All()
+	require.NoError(t, err)
+	for _, m := range all {
+		if m.Version == version {
+			return m.Checksum
+		}
+	}
+	t.Fatalf("no migration %d", version)
+	return ""
+}
+
+func TestOpenDetectsServerKind(t *testing.T) {
+	db := open(t, testdb.URL(t), store.Options{MaxConns: 7})
+	if testdb.Embedded() {
+		require.True(t, db.Embedded)
+		require.Equal(t, "pglite", db.Driver())
+		require.EqualValues(t, 1, db.Pool.Config().MaxConns, "PGlite serves one session")
+	} else {
+		require.False(t, db.Embedded)
+		require.EqualValues(t, 7, db.Pool.Config().MaxConns)
+	}
+	require.NoError(t, db.Ping(context.Background()))
+}
+
+func TestOpenUnreachable(t *testing.T) {
+	_, err := store.Open(context.Background(), "postgres://postgres@127.0.0.1:1/postgres?connect_timeout=2", store.Options{})
+	require.ErrorContains(t, err, "database unreachable at 127.0.0.1:1")
+}
+
+func TestInstanceIsCreatedOnceAndKept(t *testing.T) {
+	ctx := context.Background()
+	db := testdb.New(t)
+	a, err := db.EnsureInstance(ctx)
+	require.NoError(t, err)
+	require.Len(t, a.ID, 36)
+	b, err := db.EnsureInstance(ctx)
+	require.NoError(t, err)
+	require.Equal(t, a, b)
+}
+
+func TestHeartbeat(t *testing.T) {
+	ctx := context.Background()
+	db := testdb.New(t)
+	_, err := db.LastHeartbeat(ctx)
+	require.ErrorIs(t, err, store.ErrNotFound)
+	require.NoError(t, db.RecordHeartbeat(ctx, store.Heartbeat{Host: "h1", PID: 1, JobID: 7}))
+	require.NoError(t, db.RecordHeartbeat(ctx, store.Heartbeat{Host: "h2", PID: 2, JobID: 8}))
+	hb, err := db.LastHeartbeat(ctx)
+	require.NoError(t, err)
+	require.Equal(t, "h2", hb.Host)
+	require.EqualValues(t, 8, hb.JobID)
+}

@@ -1,0 +1,104 @@
+/** The sections of the Deskmate admin, in navigation order. */
+
+/** One page reachable from the navigation. */
+export interface Section {
+  /** Route path, for example `/knowledge`. */
+  path: string;
+  /** Name shown in the navigation and as the page heading. */
+  label: string;
+  /** One sentence saying what the section is for. */
+  description: string;
+  /** Whether the section works in this version; the others show a placeholder. */
+  available: boolean;
+}
+
+/** A labelled group of sections in the navigation. */
+export interface NavGroup {
+  label: string;
+  sections: readonly Section[];
+}
+
+export const navGroups: readonly NavGroup[] = [
+  {
+    label: 'Configure',
+    sections: [
+      {
+        path: '/knowledge',
+        label: 'Knowledge',
+        description: 'Knowledge bases: documents, URLs and FAQs the agent answers from.',
+        available: false,
+      },
+      {
+        path: '/automations',
+        label: 'Automations',
+        description:
+          'Rules that decide which tickets the agent handles and what it does with them: reply, draft, tag or hand over.',
+        available: false,
+      },
+      {
+        path: '/instructions',
+        label: 'Instructions',
+        description: 'Guidance for the agent: tone of voice, store policies and when to escalate to a person.',
+        available: false,
+      },
+      {
+        path: '/tags',
+        label: 'Tags',
+        description: 'The Gorgias tags the agent may apply, and what each one means, so tickets are classified consistently.',
+        available: false,
+      },
+      {
+        path: '/gorgias',
+        label: 'Gorgias',
+        description: 'The connection to your Gorgias helpdesk: account, API credentials and the webhook that brings tickets in.',
+        available: false,
+      },
+    ],
+  },
+  {
+    label: 'Review',
+    sections: [
+      {
+        path: '/playground',
+        label: 'Playground',
+        description: 'Try the agent on a sample customer message and see its answer, the sources it used and the actions it would take.',
+        available: false,
+      },
+      {
+        path: '/tickets',
+        label: 'Tickets',
+        description: 'Tickets the agent has worked on, with its replies, drafts, actions and the reasons behind them.',
+        available: false,
+      },
+      {
+        path: '/insights',
+        label: 'Insights',
+        description: 'How the agent is doing: tickets handled, automation rate, response times, escalations and topics.',
+        available: false,
+      },
+    ],
+  },
+  {
+    label: 'System',
+    sections: [
+      {
+        path: '/settings',
+        label: 'Settings',
+        description: 'Language model provider, defaults and administration of this Deskmate installation.',
+        available: false,
+      },
+      {
+        path: '/status',
+        label: 'Status',
+        description: 'Health of this Deskmate server: its database, job queue and version.',
+        available: true,
+      },
+    ],
+  },
+];
+
+/** Every section, flattened, in navigation order. */
+export const sections: readonly Section[] = navGroups.flatMap((group) => group.sections);
+
+/** The page the app opens on. */
+export const HOME_PATH = '/status';
