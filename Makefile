@@ -18,7 +18,7 @@ help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: run
-run: build ## run Deskmate on the embedded defaults (PGlite database, built-in AI): open the printed URL
+run: deps build ## run Deskmate on the embedded defaults (PGlite database, built-in AI): open the printed URL
 	AUTO_MIGRATE=$${AUTO_MIGRATE:-true} exec ./$(BIN) serve
 
 .PHONY: test
