@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/deskmate/deskmate/internal/testdb"
+	"github.com/deskmate/deskmate/store"
 )
 
 func TestMain(m *testing.M) { testdb.Main(m) }
@@ -220,4 +221,35 @@ func TestServeOnEmbeddedDatabaseKeepsDataAcrossRestarts(t *testing.T) {
 	require.Equal(t, first.Instance.ID, second.Instance.ID, "state must survive a restart")
 	require.Equal(t, 0, stop())
 	require.Empty(t, nodeProcessesFor(t, dataDir))
+}
+
+func TestWorkerRunsJobsWithoutHTTP(t *testing.T) {
+	url := testdb.URL(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	logs := &syncBuffer{}
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"worker"}, envMap(map[string]string{"DATABASE_URL": url, "LOG_LEVEL": "debug"}), pw, logs)
+		pw.Close()
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	require.NoError(t, err, logs.String())
+	require.Equal(t, "Deskmate worker is running\n", line)
+	go io.Copy(io.Discard, pr)
+	// The heartbeat job (scheduled on start) is worked by this process. The
+	// worker's pool holds the embedded database's one session, so wait for
+	// River's own count first and read the database after the worker exits.
+	require.Eventually(t, func() bool { return strings.Contains(logs.String(), "num_completed_jobs=1") },
+		time.Minute, 100*time.Millisecond, logs.String())
+	require.NotContains(t, logs.String(), "listening")
+	cancel()
+	require.Equal(t, 0, <-done, logs.String())
+
+	db, err := store.Open(context.Background(), url, store.Options{})
+	require.NoError(t, err)
+	defer db.Close()
+	hb, err := db.LastHeartbeat(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, os.Getpid(), hb.PID, "the heartbeat was worked by this worker")
 }
