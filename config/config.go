@@ -21,6 +21,10 @@ type Config struct {
 	DatabaseURL     string
 	AutoMigrate     bool
 	DataDir         string
+	SecretKey       string
+	AdminEmail      string
+	AdminPassword   string
+	URLAllowList    string
 	EmbeddedDBDir   string
 	NodeBin         string
 	DBMaxConns      int
@@ -55,6 +59,10 @@ func Load(lookup LookupFunc) (*Config, error) {
 		DatabaseURL:     l.str("DATABASE_URL"),
 		AutoMigrate:     l.bool("AUTO_MIGRATE"),
 		DataDir:         l.str("DESKMATE_DATA_DIR"),
+		SecretKey:       l.str("DESKMATE_SECRET_KEY"),
+		AdminEmail:      l.str("DESKMATE_ADMIN_EMAIL"),
+		AdminPassword:   l.str("DESKMATE_ADMIN_PASSWORD"),
+		URLAllowList:    l.str("DESKMATE_URL_ALLOWLIST"),
 		NodeBin:         l.str("DESKMATE_NODE"),
 		DBMaxConns:      l.int("DESKMATE_DB_MAX_CONNS", 1, 1000),
 		Workers:         l.int("DESKMATE_WORKERS", 1, 10000),
@@ -116,6 +124,9 @@ func (c *Config) validate(l *loader) {
 	}
 	if c.ShutdownTimeout <= 0 && !l.failed("DESKMATE_SHUTDOWN_TIMEOUT") {
 		l.problem("DESKMATE_SHUTDOWN_TIMEOUT: must be positive")
+	}
+	if (c.AdminEmail == "") != (c.AdminPassword == "") {
+		l.problem("DESKMATE_ADMIN_EMAIL and DESKMATE_ADMIN_PASSWORD: set both or neither")
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		l.problem("LOG_FORMAT: must be text or json, not %q", c.LogFormat)

@@ -65,6 +65,7 @@ func NewClient(db *store.DB, opts Options) (*river.Client[pgx.Tx], error) {
 // Register adds every Deskmate worker to workers.
 func Register(workers *river.Workers, db *store.DB) {
 	river.AddWorker(workers, &HeartbeatWorker{DB: db})
+	river.AddWorker(workers, &SessionCleanupWorker{DB: db})
 }
 
 // PeriodicJobs are the jobs River's elected leader schedules.
@@ -73,5 +74,8 @@ func PeriodicJobs() []*river.PeriodicJob {
 		river.NewPeriodicJob(river.PeriodicInterval(HeartbeatInterval),
 			func() (river.JobArgs, *river.InsertOpts) { return HeartbeatArgs{}, nil },
 			&river.PeriodicJobOpts{ID: "heartbeat", RunOnStart: true}),
+		river.NewPeriodicJob(river.PeriodicInterval(SessionCleanupInterval),
+			func() (river.JobArgs, *river.InsertOpts) { return SessionCleanupArgs{}, nil },
+			&river.PeriodicJobOpts{ID: "session_cleanup", RunOnStart: true}),
 	}
 }

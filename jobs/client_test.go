@@ -129,3 +129,25 @@ func TestHeartbeatJobRecordsItsRun(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+func TestSessionCleanupDeletesOnlyExpiredSessions(t *testing.T) {
+	ctx := context.Background()
+	db := testdb.New(t)
+	u, err := store.CreateUser(ctx, db.Pool, "a@b.test", "A", "x", "member")
+	require.NoError(t, err)
+	_, err = store.CreateSession(ctx, db.Pool, []byte("live"), u.ID, "c", "", "", time.Now().Add(time.Hour))
+	require.NoError(t, err)
+	_, err = store.CreateSession(ctx, db.Pool, []byte("dead"), u.ID, "c", "", "", time.Now().Add(-time.Hour))
+	require.NoError(t, err)
+
+	client := startClient(t, db, &recordWorker{worked: make(chan string, 1)})
+	_, err = client.Insert(ctx, jobs.SessionCleanupArgs{}, nil)
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		var n int
+		require.NoError(t, db.Pool.QueryRow(ctx, `SELECT count(*) FROM sessions`).Scan(&n))
+		return n == 1
+	}, 30*time.Second, 50*time.Millisecond)
+	_, _, err = store.SessionByTokenHash(ctx, db.Pool, []byte("live"))
+	require.NoError(t, err)
+}

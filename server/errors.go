@@ -4,10 +4,13 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/deskmate/deskmate/internal/account"
+	"github.com/deskmate/deskmate/internal/validate"
 	"github.com/deskmate/deskmate/store"
 )
 
@@ -17,6 +20,7 @@ type APIError struct {
 	Status  int
 	Code    string
 	Message string
+	Fields  map[string]string
 }
 
 func (e *APIError) Error() string { return e.Message }
@@ -28,9 +32,10 @@ type errorBody struct {
 }
 
 type errorDetail struct {
-	Code      string `json:"code"`
-	Message   string `json:"message"`
-	RequestID string `json:"request_id,omitempty"`
+	Code      string            `json:"code"`
+	Message   string            `json:"message"`
+	RequestID string            `json:"request_id,omitempty"`
+	Fields    map[string]string `json:"fields,omitempty"`
 }
 
 var statusCodes = map[int]string{
@@ -48,15 +53,32 @@ var statusCodes = map[int]string{
 	http.StatusServiceUnavailable:    "unavailable",
 }
 
-// classify maps an error to status, code and client-facing message.
-func classify(err error) (int, string, string) {
+// classify maps an error to the status and body the client sees.
+func classify(err error) (int, errorDetail) {
 	var apiErr *APIError
 	var fe *fiber.Error
+	var ve *validate.Error
+	var ce *store.ConflictError
+	var te *account.ThrottledError
 	switch {
 	case errors.As(err, &apiErr):
-		return apiErr.Status, apiErr.Code, apiErr.Message
+		return apiErr.Status, errorDetail{Code: apiErr.Code, Message: apiErr.Message, Fields: apiErr.Fields}
+	case errors.As(err, &ve):
+		return http.StatusUnprocessableEntity, errorDetail{Code: "invalid", Message: ve.Error(), Fields: ve.Fields}
 	case errors.Is(err, store.ErrNotFound):
-		return http.StatusNotFound, "not_found", "not found"
+		return http.StatusNotFound, errorDetail{Code: "not_found", Message: "not found"}
+	case errors.As(err, &ce):
+		return http.StatusConflict, errorDetail{Code: "conflict", Message: "already exists"}
+	case errors.Is(err, account.ErrInvalidCredentials):
+		return http.StatusUnauthorized, errorDetail{Code: "invalid_credentials", Message: err.Error()}
+	case errors.Is(err, account.ErrUnauthenticated):
+		return http.StatusUnauthorized, errorDetail{Code: "unauthorized", Message: "sign in first"}
+	case errors.Is(err, account.ErrForbidden):
+		return http.StatusForbidden, errorDetail{Code: "forbidden", Message: err.Error()}
+	case errors.Is(err, account.ErrLastOwner), errors.Is(err, account.ErrAlreadySetUp):
+		return http.StatusConflict, errorDetail{Code: "conflict", Message: err.Error()}
+	case errors.As(err, &te):
+		return http.StatusTooManyRequests, errorDetail{Code: "too_many_requests", Message: te.Error()}
 	case errors.As(err, &fe):
 		code, ok := statusCodes[fe.Code]
 		if !ok {
@@ -69,19 +91,23 @@ func classify(err error) (int, string, string) {
 		if fe.Code >= 500 {
 			msg = http.StatusText(fe.Code)
 		}
-		return fe.Code, code, msg
+		return fe.Code, errorDetail{Code: code, Message: msg}
 	default:
-		return http.StatusInternalServerError, "internal_error", "internal server error"
+		return http.StatusInternalServerError, errorDetail{Code: "internal_error", Message: "internal server error"}
 	}
 }
 
 // writeError sends the error envelope. Causes of 5xx responses are logged,
 // never sent: they may hold internals.
 func writeError(c *fiber.Ctx, logger *slog.Logger, err error) error {
-	status, code, msg := classify(err)
-	rid := requestID(c)
+	status, detail := classify(err)
+	detail.RequestID = requestID(c)
 	if status >= 500 {
-		logger.Error("request failed", "request_id", rid, "method", c.Method(), "path", c.Path(), "error", err)
+		logger.Error("request failed", "request_id", detail.RequestID, "method", c.Method(), "path", c.Path(), "error", err)
 	}
-	return c.Status(status).JSON(errorBody{Error: errorDetail{Code: code, Message: msg, RequestID: rid}})
+	var te *account.ThrottledError
+	if errors.As(err, &te) {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(te.RetryAfter.Seconds()+0.999)))
+	}
+	return c.Status(status).JSON(errorBody{Error: detail})
 }

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -12,16 +13,20 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
+	"github.com/deskmate/deskmate/internal/account"
+	"github.com/deskmate/deskmate/internal/workspace"
 	"github.com/deskmate/deskmate/store"
 )
 
 // Deps is everything the HTTP layer needs, built by the caller.
 type Deps struct {
-	Logger    *slog.Logger
-	DB        *store.DB
-	River     *river.Client[pgx.Tx]
-	Instance  store.Instance
-	BodyLimit int64
+	Logger     *slog.Logger
+	DB         *store.DB
+	River      *river.Client[pgx.Tx]
+	Instance   store.Instance
+	Accounts   *account.Service
+	Workspaces *workspace.Service
+	BodyLimit  int64
 	// Web is the built admin app (web.Dist); WebBuilt false serves a page
 	// saying how to build it.
 	Web      fs.FS
@@ -30,8 +35,9 @@ type Deps struct {
 
 // Server holds the Fiber app and its dependencies.
 type Server struct {
-	deps Deps
-	app  *fiber.App
+	deps         Deps
+	app          *fiber.App
+	insecureOnce sync.Once
 }
 
 // New builds the Fiber app with every route.
@@ -65,7 +71,41 @@ func New(deps Deps) *Server {
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
 
-	api := app.Group("/api")
+	app.Use(securityHeaders)
+
+	api := app.Group("/api", s.authenticate)
+	api.Get("/setup", s.getSetup)
+	api.Post("/setup", s.postSetup)
+	api.Post("/auth/login", s.login)
+	api.Post("/auth/logout", s.logout)
+	api.Post("/auth/logout-all", s.logoutAll)
+	api.Get("/auth/me", s.me)
+	api.Put("/auth/password", s.changePassword)
+	api.Get("/invitations/:token", s.getInvitation)
+	api.Post("/invitations/:token/accept", s.acceptInvitation)
+
+	api.Get("/workspaces", requireAuth, s.listWorkspaces)
+	api.Post("/workspaces", requireAuth, s.createWorkspace)
+	ws := api.Group("/workspaces/:wid", requireAuth, s.workspaceAccess)
+	ws.Get("", s.getWorkspace)
+	ws.Patch("", s.patchWorkspace)
+	ws.Delete("", s.deleteWorkspace)
+	ws.Get("/gorgias", s.getGorgias)
+	ws.Put("/gorgias", s.putGorgias)
+	ws.Get("/model-settings", s.getModelSettings)
+	ws.Put("/model-settings", s.putModelSettings)
+	ws.Get("/members", s.listMembers)
+	ws.Post("/members", s.addMember)
+	ws.Patch("/members/:uid", s.patchMember)
+	ws.Delete("/members/:uid", s.deleteMember)
+	ws.Get("/invitations", s.listInvitations)
+	ws.Post("/invitations", s.createInvitation)
+	ws.Delete("/invitations/:iid", s.deleteInvitation)
+	ws.Get("/tokens", s.listTokens)
+	ws.Post("/tokens", s.createToken)
+	ws.Delete("/tokens/:tid", s.deleteToken)
+	ws.Get("/audit", s.auditLog)
+
 	api.All("/*", func(c *fiber.Ctx) error {
 		return &APIError{Status: fiber.StatusNotFound, Code: "not_found", Message: "no API endpoint " + c.Method() + " " + c.Path()}
 	})

@@ -23,6 +23,7 @@ Commands:
   serve         run the HTTP server and background workers
   worker        run background workers only (to scale out)
   migrate       apply database migrations and exit
+  rotate-key    re-encrypt stored secrets under a new key
   version       print the version
   healthcheck   exit 0 if a URL answers 200 (default http://127.0.0.1:8080/readyz)
   help config   list the environment variables (add --markdown for a table)
@@ -65,7 +66,7 @@ func run(ctx context.Context, args []string, env config.LookupFunc, stdout, stde
 		return exitOK
 	case "healthcheck":
 		return healthcheck(ctx, rest, stderr)
-	case "serve", "worker", "migrate":
+	case "serve", "worker", "migrate", "rotate-key":
 	default:
 		fmt.Fprintf(stderr, "deskmate: unknown command %q\n\n%s", cmd, usage)
 		return exitUsage
@@ -92,6 +93,8 @@ func run(ctx context.Context, args []string, env config.LookupFunc, stdout, stde
 		err = serve(ctx, cfg, logger, stdout, stderr, false)
 	case "migrate":
 		err = migrate(ctx, cfg, logger, stdout)
+	case "rotate-key":
+		err = rotateKey(ctx, cfg, logger, rest, stdout, stderr)
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "deskmate: "+oneLine(err))

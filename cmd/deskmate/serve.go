@@ -11,8 +11,10 @@ import (
 	"time"
 
 	"github.com/deskmate/deskmate/config"
+	"github.com/deskmate/deskmate/internal/account"
 	"github.com/deskmate/deskmate/internal/app"
 	"github.com/deskmate/deskmate/internal/buildinfo"
+	"github.com/deskmate/deskmate/internal/workspace"
 	"github.com/deskmate/deskmate/jobs"
 	"github.com/deskmate/deskmate/server"
 	"github.com/deskmate/deskmate/web"
@@ -53,6 +55,20 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout,
 	if err != nil {
 		return fmt.Errorf("read instance: %w", err)
 	}
+	box, err := app.OpenBox(cfg, logger)
+	if err != nil {
+		return err
+	}
+	accounts := &account.Service{DB: rt.DB, Logger: logger}
+	if cfg.AdminEmail != "" {
+		created, err := accounts.Bootstrap(ctx, cfg.AdminEmail, cfg.AdminPassword)
+		if err != nil {
+			return err
+		}
+		if created {
+			logger.Info("created the instance owner from DESKMATE_ADMIN_EMAIL", "email", cfg.AdminEmail)
+		}
+	}
 
 	// River reports routine activity at info level every few seconds; keep
 	// its warnings and errors unless debug logging is on.
@@ -79,6 +95,7 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout,
 		}
 		srv = server.New(server.Deps{
 			Logger: logger, DB: rt.DB, River: riverClient, Instance: instance,
+			Accounts: accounts, Workspaces: &workspace.Service{DB: rt.DB, Box: box},
 			BodyLimit: cfg.BodyLimit, Web: files, WebBuilt: built,
 		})
 		go func() { serveErr <- srv.Serve(ln) }()

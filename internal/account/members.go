@@ -1,0 +1,304 @@
+package account
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/deskmate/deskmate/internal/validate"
+	"github.com/deskmate/deskmate/store"
+)
+
+// InvitationTTL is how long an invitation link works.
+const InvitationTTL = 7 * 24 * time.Hour
+
+// ErrForbidden means the caller's role does not allow the action.
+var ErrForbidden = errors.New("your role in this workspace does not allow this")
+
+// ErrLastOwner protects a workspace from losing its last owner.
+var ErrLastOwner = errors.New("a workspace needs at least one owner")
+
+// grantable checks that actor (with role mine) may hand out role r: nobody
+// grants more than they have, and only owners grant or take away ownership.
+func grantable(mine Role, r Role) error {
+	if !r.Valid() {
+		return validate.Field("role", "must be one of "+strings.Join(Roles, ", "))
+	}
+	if !mine.AtLeast(r) {
+		return ErrForbidden
+	}
+	return nil
+}
+
+// NewMember is input for adding a member directly.
+type NewMember struct {
+	Email, Name, Password string
+	Role                  Role
+}
+
+// AddMember adds a user to a workspace, creating the user when the email is new
+// (then Name and Password are required).
+func (s *Service) AddMember(ctx context.Context, p Principal, mine Role, workspaceID int64, in NewMember) (store.Member, error) {
+	in.Email = normEmail(in.Email)
+	v := validate.Errors{}
+	v.Email("email", in.Email)
+	v.OneOf("role", string(in.Role), Roles...)
+	if err := v.Err(); err != nil {
+		return store.Member{}, err
+	}
+	if err := grantable(mine, in.Role); err != nil {
+		return store.Member{}, err
+	}
+	var out store.Member
+	err := s.DB.InTx(ctx, func(tx pgx.Tx) error {
+		u, err := store.UserByEmail(ctx, tx, in.Email)
+		created := false
+		if errors.Is(err, store.ErrNotFound) {
+			if err := checkNewUser(in.Email, in.Name, in.Password); err != nil {
+				return err
+			}
+			hash, err := HashPassword(in.Password)
+			if err != nil {
+				return err
+			}
+			if u, err = store.CreateUser(ctx, tx, in.Email, strings.TrimSpace(in.Name), hash, "member"); err != nil {
+				return err
+			}
+			created = true
+		} else if err != nil {
+			return err
+		}
+		if err := store.AddMember(ctx, tx, workspaceID, u.ID, string(in.Role)); err != nil {
+			var ce *store.ConflictError
+			if errors.As(err, &ce) {
+				return validate.Field("email", in.Email+" is already a member of this workspace")
+			}
+			return err
+		}
+		out = store.Member{UserID: u.ID, Email: u.Email, Name: u.Name, Role: string(in.Role)}
+		return store.Audit(ctx, tx, &workspaceID, p.Actor(), "member.add", u.Email,
+			map[string]any{"role": in.Role, "new_user": created})
+	})
+	return out, err
+}
+
+// SetMemberRole changes a member's role, keeping at least one owner.
+func (s *Service) SetMemberRole(ctx context.Context, p Principal, mine Role, workspaceID, userID int64, role Role) (store.Member, error) {
+	if err := grantable(mine, role); err != nil {
+		return store.Member{}, err
+	}
+	var out store.Member
+	err := s.DB.InTx(ctx, func(tx pgx.Tx) error {
+		m, err := store.MemberOf(ctx, tx, workspaceID, userID)
+		if err != nil {
+			return err
+		}
+		if Role(m.Role) == RoleOwner && mine != RoleOwner {
+			return ErrForbidden
+		}
+		if Role(m.Role) == RoleOwner && role != RoleOwner {
+			if n, err := store.CountOwners(ctx, tx, workspaceID); err != nil {
+				return err
+			} else if n <= 1 {
+				return ErrLastOwner
+			}
+		}
+		if err := store.SetMemberRole(ctx, tx, workspaceID, userID, string(role)); err != nil {
+			return err
+		}
+		out = m
+		out.Role = string(role)
+		return store.Audit(ctx, tx, &workspaceID, p.Actor(), "member.update", m.Email,
+			map[string]any{"role": []string{m.Role, string(role)}})
+	})
+	return out, err
+}
+
+// RemoveMember takes a user out of a workspace, keeping at least one owner.
+func (s *Service) RemoveMember(ctx context.Context, p Principal, mine Role, workspaceID, userID int64) error {
+	return s.DB.InTx(ctx, func(tx pgx.Tx) error {
+		m, err := store.MemberOf(ctx, tx, workspaceID, userID)
+		if err != nil {
+			return err
+		}
+		if Role(m.Role) == RoleOwner {
+			if mine != RoleOwner {
+				return ErrForbidden
+			}
+			if n, err := store.CountOwners(ctx, tx, workspaceID); err != nil {
+				return err
+			} else if n <= 1 {
+				return ErrLastOwner
+			}
+		}
+		if err := store.RemoveMember(ctx, tx, workspaceID, userID); err != nil {
+			return err
+		}
+		return store.Audit(ctx, tx, &workspaceID, p.Actor(), "member.remove", m.Email, map[string]any{"role": m.Role})
+	})
+}
+
+// Invite creates an invitation; the returned token is shown once.
+func (s *Service) Invite(ctx context.Context, p Principal, mine Role, workspaceID int64, email string, role Role) (store.Invitation, string, error) {
+	email = normEmail(email)
+	v := validate.Errors{}
+	v.Email("email", email)
+	v.OneOf("role", string(role), Roles...)
+	if err := v.Err(); err != nil {
+		return store.Invitation{}, "", err
+	}
+	if err := grantable(mine, role); err != nil {
+		return store.Invitation{}, "", err
+	}
+	token, hash := newSecretToken("")
+	var out store.Invitation
+	err := s.DB.InTx(ctx, func(tx pgx.Tx) error {
+		if u, err := store.UserByEmail(ctx, tx, email); err == nil {
+			if _, err := store.MemberRole(ctx, tx, workspaceID, u.ID); err == nil {
+				return validate.Field("email", email+" is already a member of this workspace")
+			}
+		}
+		var creator int64
+		if p.Token == nil {
+			creator = p.User.ID
+		}
+		var err error
+		out, err = store.CreateInvitation(ctx, tx, store.Invitation{WorkspaceID: workspaceID, Email: email, Role: string(role),
+			ExpiresAt: s.now().Add(InvitationTTL)}, hash, creator)
+		if err != nil {
+			return err
+		}
+		return store.Audit(ctx, tx, &workspaceID, p.Actor(), "invitation.create", email, map[string]any{"role": role})
+	})
+	return out, token, err
+}
+
+// InvitationInfo describes a pending invitation to the person holding its token.
+type InvitationInfo struct {
+	store.Invitation
+	ExistingUser bool
+}
+
+// LookupInvitation returns a pending invitation by token, or store.ErrNotFound.
+func (s *Service) LookupInvitation(ctx context.Context, token string) (InvitationInfo, error) {
+	if token == "" || len(token) > 100 {
+		return InvitationInfo{}, store.ErrNotFound
+	}
+	inv, err := store.PendingInvitation(ctx, s.DB.Pool, HashToken(token))
+	if err != nil {
+		return InvitationInfo{}, err
+	}
+	_, uerr := store.UserByEmail(ctx, s.DB.Pool, inv.Email)
+	return InvitationInfo{Invitation: inv, ExistingUser: uerr == nil}, nil
+}
+
+// AcceptInvitation joins the workspace (creating the user, or proving an
+// existing user's password) and signs in.
+func (s *Service) AcceptInvitation(ctx context.Context, token, name, password string, c Client) (SignedIn, error) {
+	var out SignedIn
+	err := s.DB.InTx(ctx, func(tx pgx.Tx) error {
+		inv, err := store.PendingInvitation(ctx, tx, HashToken(token))
+		if err != nil {
+			return err
+		}
+		u, err := store.UserByEmail(ctx, tx, inv.Email)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			if err := checkNewUser(inv.Email, name, password); err != nil {
+				return err
+			}
+			hash, err := HashPassword(password)
+			if err != nil {
+				return err
+			}
+			if u, err = store.CreateUser(ctx, tx, inv.Email, strings.TrimSpace(name), hash, "member"); err != nil {
+				return err
+			}
+		case err != nil:
+			return err
+		default:
+			ok, err := VerifyPassword(u.PasswordHash, password)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return validate.Field("password", "is not the password of "+inv.Email)
+			}
+		}
+		if err := store.AcceptInvitation(ctx, tx, inv.ID, u.ID); err != nil {
+			return err
+		}
+		if err := store.AddMember(ctx, tx, inv.WorkspaceID, u.ID, inv.Role); err != nil {
+			var ce *store.ConflictError
+			if !errors.As(err, &ce) {
+				return err
+			}
+		}
+		if err := store.Audit(ctx, tx, &inv.WorkspaceID, store.Actor{Kind: "user", ID: u.ID, Label: u.Email},
+			"invitation.accept", u.Email, map[string]any{"role": inv.Role}); err != nil {
+			return err
+		}
+		out, err = s.startSession(ctx, tx, u, c)
+		return err
+	})
+	return out, err
+}
+
+// RevokeInvitation deletes a pending invitation.
+func (s *Service) RevokeInvitation(ctx context.Context, p Principal, workspaceID, id int64) error {
+	return s.DB.InTx(ctx, func(tx pgx.Tx) error {
+		inv, err := store.DeleteInvitation(ctx, tx, workspaceID, id)
+		if err != nil {
+			return err
+		}
+		return store.Audit(ctx, tx, &workspaceID, p.Actor(), "invitation.revoke", inv.Email, nil)
+	})
+}
+
+// CreateToken issues an API token for a workspace; the token text is shown once.
+func (s *Service) CreateToken(ctx context.Context, p Principal, mine Role, workspaceID int64, name string, role Role) (store.APIToken, string, error) {
+	name = strings.TrimSpace(name)
+	v := validate.Errors{}
+	v.Length("name", name, 1, 100)
+	v.OneOf("role", string(role), Roles...)
+	if err := v.Err(); err != nil {
+		return store.APIToken{}, "", err
+	}
+	if err := grantable(mine, role); err != nil {
+		return store.APIToken{}, "", err
+	}
+	token, hash := newSecretToken(APITokenPrefix)
+	var out store.APIToken
+	err := s.DB.InTx(ctx, func(tx pgx.Tx) error {
+		var creator int64
+		if p.Token == nil {
+			creator = p.User.ID
+		}
+		var err error
+		out, err = store.CreateAPIToken(ctx, tx, store.APIToken{WorkspaceID: workspaceID, Name: name, Role: string(role),
+			Prefix: token[:len(APITokenPrefix)+6]}, hash, creator)
+		if err != nil {
+			return err
+		}
+		return store.Audit(ctx, tx, &workspaceID, p.Actor(), "token.create", name, map[string]any{"role": role, "prefix": out.Prefix})
+	})
+	return out, token, err
+}
+
+// RevokeToken revokes an API token of a workspace.
+func (s *Service) RevokeToken(ctx context.Context, p Principal, workspaceID, id int64) error {
+	return s.DB.InTx(ctx, func(tx pgx.Tx) error {
+		t, err := store.RevokeAPIToken(ctx, tx, workspaceID, id)
+		if err != nil {
+			return err
+		}
+		return store.Audit(ctx, tx, &workspaceID, p.Actor(), "token.revoke", t.Name, map[string]any{"role": t.Role})
+	})
+}
+
+// Describe is used in messages.
+func (r Role) String() string { return fmt.Sprint(string(r)) }

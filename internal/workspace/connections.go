@@ -1,0 +1,250 @@
+package workspace
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/deskmate/deskmate/internal/account"
+	"github.com/deskmate/deskmate/internal/secret"
+	"github.com/deskmate/deskmate/internal/validate"
+	"github.com/deskmate/deskmate/store"
+)
+
+// Names of the encrypted secrets a workspace holds.
+const (
+	SecretGorgiasAPIKey = "gorgias.api_key"
+	SecretLLMAPIKey     = "llm.api_key"
+)
+
+const maxSecretLen = 4096
+
+// Gorgias is a workspace's Gorgias connection as shown to admins: the key only as a hint.
+type Gorgias struct {
+	Domain     string
+	APIUser    string
+	APIKeySet  bool
+	APIKeyHint string
+}
+
+// GorgiasInput changes the connection; a nil APIKey keeps the stored one.
+type GorgiasInput struct {
+	Domain  string
+	APIUser string
+	APIKey  *string
+}
+
+type gorgiasSetting struct {
+	APIUser string `json:"api_user"`
+}
+
+// Gorgias returns the connection of a workspace.
+func (s *Service) Gorgias(ctx context.Context, id int64) (Gorgias, error) {
+	w, err := store.WorkspaceByID(ctx, s.DB.Pool, id)
+	if err != nil {
+		return Gorgias{}, err
+	}
+	var set gorgiasSetting
+	if err := store.WorkspaceSetting(ctx, s.DB.Pool, id, "gorgias", &set); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return Gorgias{}, err
+	}
+	hint, err := store.SecretHint(ctx, s.DB.Pool, id, SecretGorgiasAPIKey)
+	return Gorgias{Domain: w.GorgiasDomain, APIUser: set.APIUser, APIKeySet: hint != "", APIKeyHint: hint}, err
+}
+
+// PutGorgias saves the connection (admins); the domain is the workspace's.
+func (s *Service) PutGorgias(ctx context.Context, p account.Principal, role account.Role, id int64, in GorgiasInput) (Gorgias, error) {
+	if !role.AtLeast(account.RoleAdmin) {
+		return Gorgias{}, account.ErrForbidden
+	}
+	v := validate.Errors{}
+	domain, derr := NormalizeDomain(in.Domain)
+	if derr != nil {
+		v.Add("domain", derr.Error())
+	}
+	apiUser := strings.TrimSpace(in.APIUser)
+	if apiUser != "" {
+		v.Email("api_user", apiUser)
+	}
+	if in.APIKey != nil {
+		v.Length("api_key", *in.APIKey, 0, maxSecretLen)
+	}
+	if err := v.Err(); err != nil {
+		return Gorgias{}, err
+	}
+	err := s.DB.InTx(ctx, func(tx pgx.Tx) error {
+		w, err := store.WorkspaceByID(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		diff := map[string]any{}
+		if w.GorgiasDomain != domain {
+			diff["domain"] = []string{w.GorgiasDomain, domain}
+			w.GorgiasDomain = domain
+			if err := checkTagSets(ctx, tx, w); err != nil {
+				var ve *validate.Error
+				if errors.As(err, &ve) {
+					return validate.Field("domain", ve.Fields["managed_tags"])
+				}
+				return err
+			}
+			if _, err := store.UpdateWorkspace(ctx, tx, w); err != nil {
+				return err
+			}
+		}
+		var old gorgiasSetting
+		if err := store.WorkspaceSetting(ctx, tx, id, "gorgias", &old); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		if old.APIUser != apiUser {
+			diff["api_user"] = []string{old.APIUser, apiUser}
+		}
+		if err := store.PutWorkspaceSetting(ctx, tx, id, "gorgias", gorgiasSetting{APIUser: apiUser}); err != nil {
+			return err
+		}
+		if in.APIKey != nil {
+			if err := s.putSecret(ctx, tx, id, SecretGorgiasAPIKey, *in.APIKey); err != nil {
+				return err
+			}
+			diff["api_key"] = "changed"
+		}
+		if len(diff) == 0 {
+			return nil
+		}
+		return store.Audit(ctx, tx, &id, p.Actor(), "gorgias.update", w.Slug, diff)
+	})
+	if err != nil {
+		return Gorgias{}, err
+	}
+	return s.Gorgias(ctx, id)
+}
+
+// Providers Deskmate can use for chat and embeddings.
+var Providers = []string{"builtin", "ollama", "openai"}
+
+// ModelSettings is a workspace's AI provider configuration as shown to users.
+type ModelSettings struct {
+	Provider       string `json:"provider"`
+	BaseURL        string `json:"base_url"`
+	ChatModel      string `json:"chat_model"`
+	EmbeddingModel string `json:"embedding_model"`
+	APIKeySet      bool   `json:"-"`
+	APIKeyHint     string `json:"-"`
+}
+
+// ModelInput changes the model settings; a nil APIKey keeps the stored one.
+type ModelInput struct {
+	ModelSettings
+	APIKey *string
+}
+
+// DefaultModelSettings are used until an admin saves others: fully offline.
+var DefaultModelSettings = ModelSettings{Provider: "builtin"}
+
+// ModelSettings returns a workspace's model settings.
+func (s *Service) ModelSettings(ctx context.Context, id int64) (ModelSettings, error) {
+	if _, err := store.WorkspaceByID(ctx, s.DB.Pool, id); err != nil {
+		return ModelSettings{}, err
+	}
+	m := DefaultModelSettings
+	if err := store.WorkspaceSetting(ctx, s.DB.Pool, id, "model", &m); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return ModelSettings{}, err
+	}
+	hint, err := store.SecretHint(ctx, s.DB.Pool, id, SecretLLMAPIKey)
+	m.APIKeySet, m.APIKeyHint = hint != "", hint
+	return m, err
+}
+
+// PutModelSettings saves the model settings (admins).
+func (s *Service) PutModelSettings(ctx context.Context, p account.Principal, role account.Role, id int64, in ModelInput) (ModelSettings, error) {
+	if !role.AtLeast(account.RoleAdmin) {
+		return ModelSettings{}, account.ErrForbidden
+	}
+	m := in.ModelSettings
+	m.BaseURL = strings.TrimSpace(m.BaseURL)
+	m.ChatModel = strings.TrimSpace(m.ChatModel)
+	m.EmbeddingModel = strings.TrimSpace(m.EmbeddingModel)
+	v := validate.Errors{}
+	v.OneOf("provider", m.Provider, Providers...)
+	v.Length("chat_model", m.ChatModel, 0, 200)
+	v.Length("embedding_model", m.EmbeddingModel, 0, 200)
+	if m.Provider != "builtin" {
+		if u, err := url.Parse(m.BaseURL); m.BaseURL == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(m.BaseURL) > 2048 {
+			v.Add("base_url", "must be an http(s) URL such as http://127.0.0.1:11434")
+		}
+		v.Length("chat_model", m.ChatModel, 1, 200)
+	} else {
+		m.BaseURL = ""
+	}
+	if in.APIKey != nil {
+		v.Length("api_key", *in.APIKey, 0, maxSecretLen)
+	}
+	if err := v.Err(); err != nil {
+		return ModelSettings{}, err
+	}
+	err := s.DB.InTx(ctx, func(tx pgx.Tx) error {
+		old := DefaultModelSettings
+		if err := store.WorkspaceSetting(ctx, tx, id, "model", &old); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		if err := store.PutWorkspaceSetting(ctx, tx, id, "model", m); err != nil {
+			return err
+		}
+		diff := map[string]any{}
+		for _, f := range [][3]string{{"provider", old.Provider, m.Provider}, {"base_url", old.BaseURL, m.BaseURL},
+			{"chat_model", old.ChatModel, m.ChatModel}, {"embedding_model", old.EmbeddingModel, m.EmbeddingModel}} {
+			if f[1] != f[2] {
+				diff[f[0]] = []string{f[1], f[2]}
+			}
+		}
+		if in.APIKey != nil {
+			if err := s.putSecret(ctx, tx, id, SecretLLMAPIKey, *in.APIKey); err != nil {
+				return err
+			}
+			diff["api_key"] = "changed"
+		}
+		if len(diff) == 0 {
+			return nil
+		}
+		return store.Audit(ctx, tx, &id, p.Actor(), "model_settings.update", "", diff)
+	})
+	if err != nil {
+		return ModelSettings{}, err
+	}
+	return s.ModelSettings(ctx, id)
+}
+
+// Secret decrypts a workspace secret for use by Deskmate itself (never for an
+// API response); "" when it is not set.
+func (s *Service) Secret(ctx context.Context, workspaceID int64, name string) (secret.Redacted, error) {
+	row, err := store.GetSecret(ctx, s.DB.Pool, workspaceID, name)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	plain, err := s.Box.Open(row.Ciphertext, AAD(workspaceID, name))
+	return secret.Redacted(plain), err
+}
+
+// putSecret encrypts and stores a secret; an empty value deletes it.
+func (s *Service) putSecret(ctx context.Context, q store.Querier, workspaceID int64, name, value string) error {
+	if value == "" {
+		return store.DeleteSecret(ctx, q, workspaceID, name)
+	}
+	ct, err := s.Box.Seal(value, AAD(workspaceID, name))
+	if err != nil {
+		return err
+	}
+	return store.PutSecret(ctx, q, store.SecretRow{WorkspaceID: workspaceID, Name: name, Ciphertext: ct, Hint: secret.Hint(value)})
+}
+
+// AAD binds a ciphertext to its row, so it cannot be moved to another.
+func AAD(workspaceID int64, name string) string {
+	return fmt.Sprintf("workspace:%d/%s", workspaceID, name)
+}

@@ -1,0 +1,225 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/stretchr/testify/require"
+
+	"github.com/deskmate/deskmate/internal/account"
+	"github.com/deskmate/deskmate/internal/secret"
+	"github.com/deskmate/deskmate/internal/testdb"
+	"github.com/deskmate/deskmate/internal/workspace"
+	"github.com/deskmate/deskmate/jobs"
+	"github.com/deskmate/deskmate/server"
+	"github.com/deskmate/deskmate/store"
+)
+
+// lockedBuffer collects log output from the server under test.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// api is a server with accounts and workspaces on a fresh database.
+type api struct {
+	t        *testing.T
+	accounts *account.Service
+	srv      *server.Server
+	db       *store.DB
+	ws       *workspace.Service
+	logs     *lockedBuffer
+}
+
+func newAPI(t *testing.T) *api {
+	t.Helper()
+	db := testdb.New(t)
+	client, err := jobs.NewClient(db, jobs.Options{Periodic: []*river.PeriodicJob{}})
+	require.NoError(t, err)
+	key, err := secret.GenerateKey()
+	require.NoError(t, err)
+	logs := &lockedBuffer{}
+	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	ws := &workspace.Service{DB: db, Box: secret.NewBox(key)}
+	accounts := &account.Service{DB: db, Logger: logger}
+	srv := server.New(server.Deps{Logger: logger, DB: db, River: client, Web: webApp, WebBuilt: true,
+		Accounts: accounts, Workspaces: ws})
+	return &api{t: t, srv: srv, db: db, ws: ws, logs: logs, accounts: accounts}
+}
+
+// user is a browser: a session cookie and its CSRF token, or an API token.
+type user struct {
+	a      *api
+	cookie string
+	csrf   string
+	bearer string
+	host   string
+}
+
+type resp struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+func (r resp) JSON(t *testing.T, v any) {
+	t.Helper()
+	require.NoError(t, json.Unmarshal(r.Body, v), "body: %s", r.Body)
+}
+
+func (r resp) ErrorCode(t *testing.T) string {
+	t.Helper()
+	var e envelope
+	r.JSON(t, &e)
+	return e.Error.Code
+}
+
+func (r resp) Fields(t *testing.T) map[string]string {
+	t.Helper()
+	var e struct {
+		Error struct {
+			Fields map[string]string `json:"fields"`
+		} `json:"error"`
+	}
+	r.JSON(t, &e)
+	return e.Error.Fields
+}
+
+func (a *api) anon() *user { return &user{a: a} }
+
+// call sends a request; body may be a string (sent as is) or a value (JSON).
+func (u *user) call(method, path string, body any, hdr ...string) resp {
+	t := u.a.t
+	t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	default:
+		buf, err := json.Marshal(b)
+		require.NoError(t, err)
+		rd = bytes.NewReader(buf)
+	}
+	req := httptest.NewRequest(method, path, rd)
+	if u.host != "" {
+		req.Host = u.host
+	}
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if u.cookie != "" {
+		req.Header.Set("Cookie", "deskmate_session="+u.cookie)
+		if method != "GET" {
+			req.Header.Set("X-CSRF-Token", u.csrf)
+		}
+	}
+	if u.bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+u.bearer)
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		if hdr[i+1] == "" {
+			req.Header.Del(hdr[i])
+		} else {
+			req.Header.Set(hdr[i], hdr[i+1])
+		}
+	}
+	res, err := u.a.srv.Test(req)
+	require.NoError(t, err)
+	b, err := io.ReadAll(res.Body)
+	require.NoError(t, err)
+	// Pick up a new session from Set-Cookie, like a browser.
+	for _, c := range res.Cookies() {
+		if c.Name == "deskmate_session" {
+			u.cookie = c.Value
+		}
+	}
+	var s struct {
+		CSRF string `json:"csrf_token"`
+	}
+	if json.Unmarshal(b, &s) == nil && s.CSRF != "" {
+		u.csrf = s.CSRF
+	}
+	return resp{Status: res.StatusCode, Header: res.Header, Body: b}
+}
+
+func (u *user) must(status int, method, path string, body any) resp {
+	u.a.t.Helper()
+	r := u.call(method, path, body)
+	require.Equal(u.a.t, status, r.Status, "%s %s: %s", method, path, r.Body)
+	return r
+}
+
+const goodPassword = "correct horse battery"
+
+// owner runs first-run setup and returns the signed-in instance owner.
+func (a *api) owner() *user {
+	u := a.anon()
+	u.must(201, "POST", "/api/setup", map[string]string{"email": "owner@deskmate.test", "name": "Olivia", "password": goodPassword})
+	return u
+}
+
+type wsJSON struct {
+	ID            int64    `json:"id"`
+	Slug          string   `json:"slug"`
+	Name          string   `json:"name"`
+	GorgiasDomain string   `json:"gorgias_domain"`
+	ManagedTags   []string `json:"managed_tags"`
+	Role          string   `json:"role"`
+}
+
+func (u *user) createWorkspace(slug string, extra map[string]any) wsJSON {
+	body := map[string]any{"name": strings.ToUpper(slug[:1]) + slug[1:], "slug": slug}
+	for k, v := range extra {
+		body[k] = v
+	}
+	var w wsJSON
+	u.must(201, "POST", "/api/workspaces", body).JSON(u.a.t, &w)
+	return w
+}
+
+// member adds a user with role to a workspace and signs them in.
+func (u *user) member(wsID int64, email, role string) *user {
+	u.must(201, "POST", wsPath(wsID, "/members"), map[string]string{"email": email, "name": "M " + role, "password": goodPassword, "role": role})
+	m := u.a.anon()
+	m.must(200, "POST", "/api/auth/login", map[string]string{"email": email, "password": goodPassword})
+	return m
+}
+
+func wsPath(id int64, rest string) string {
+	return "/api/workspaces/" + itoa(id) + rest
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// ctx is a short-lived context for direct database checks.
+func ctx(t *testing.T) context.Context {
+	c, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	return c
+}
+
+func (a *api) srvAccounts() *account.Service { return a.accounts }

@@ -1,0 +1,83 @@
+/** Secrets-masked settings of a workspace: its Gorgias connection and its language model. */
+import { apiRequest } from './client';
+import { bool, oneOf, record, strOrEmpty } from './shape';
+import { workspacePath } from './workspaces';
+
+/** The connection to the workspace's Gorgias account. The API key itself is never sent back. */
+export interface GorgiasConnection {
+  domain: string;
+  api_user: string;
+  api_key_set: boolean;
+  /** `••••` plus the key's last 4 characters, or empty when no key is set. */
+  api_key_hint: string;
+}
+
+/** Changes to the Gorgias connection; `api_key` left out keeps the saved key. */
+export interface GorgiasConnectionInput {
+  domain: string;
+  api_user: string;
+  api_key?: string;
+}
+
+/** Language model providers. */
+export const PROVIDERS = ['builtin', 'ollama', 'openai'] as const;
+export type Provider = (typeof PROVIDERS)[number];
+
+/** Which language model the workspace uses. The API key itself is never sent back. */
+export interface ModelSettings {
+  provider: Provider;
+  base_url: string;
+  chat_model: string;
+  embedding_model: string;
+  api_key_set: boolean;
+  api_key_hint: string;
+}
+
+/** Changes to the model settings; `api_key` left out keeps the saved key. */
+export interface ModelSettingsInput {
+  provider: Provider;
+  base_url: string;
+  chat_model: string;
+  embedding_model: string;
+  api_key?: string;
+}
+
+/** Validates the Gorgias connection body. */
+export function parseGorgiasConnection(body: unknown): GorgiasConnection {
+  const obj = record(body, 'the Gorgias connection');
+  return {
+    domain: strOrEmpty(obj, 'domain', 'gorgias'),
+    api_user: strOrEmpty(obj, 'api_user', 'gorgias'),
+    api_key_set: bool(obj, 'api_key_set', 'gorgias'),
+    api_key_hint: strOrEmpty(obj, 'api_key_hint', 'gorgias'),
+  };
+}
+
+/** Validates the model settings body. */
+export function parseModelSettings(body: unknown): ModelSettings {
+  const obj = record(body, 'the model settings');
+  return {
+    provider: oneOf(obj, 'provider', PROVIDERS, 'model settings'),
+    base_url: strOrEmpty(obj, 'base_url', 'model settings'),
+    chat_model: strOrEmpty(obj, 'chat_model', 'model settings'),
+    embedding_model: strOrEmpty(obj, 'embedding_model', 'model settings'),
+    api_key_set: bool(obj, 'api_key_set', 'model settings'),
+    api_key_hint: strOrEmpty(obj, 'api_key_hint', 'model settings'),
+  };
+}
+
+export function fetchGorgiasConnection(workspaceId: string, signal?: AbortSignal): Promise<GorgiasConnection> {
+  return apiRequest(workspacePath(workspaceId, '/gorgias'), parseGorgiasConnection, signal ? { signal } : {});
+}
+
+export function saveGorgiasConnection(workspaceId: string, input: GorgiasConnectionInput): Promise<GorgiasConnection> {
+  return apiRequest(workspacePath(workspaceId, '/gorgias'), parseGorgiasConnection, { method: 'PUT', json: input });
+}
+
+export function fetchModelSettings(workspaceId: string, signal?: AbortSignal): Promise<ModelSettings> {
+  return apiRequest(workspacePath(workspaceId, '/model-settings'), parseModelSettings, signal ? { signal } : {});
+}
+
+export function saveModelSettings(workspaceId: string, input: ModelSettingsInput): Promise<ModelSettings> {
+  return apiRequest(workspacePath(workspaceId, '/model-settings'), parseModelSettings, { method: 'PUT', json: input });
+}
