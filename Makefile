@@ -66,6 +66,10 @@ migrate: build ## apply database migrations (DATABASE_URL, or the embedded datab
 bench: deps ## run the benchmarks (numbers, not pass/fail)
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./...
 
+.PHONY: fuzz
+fuzz: ## run the fuzz tests (FUZZTIME per target, default 60s)
+	$(GO) test -run '^$$' -fuzz FuzzCheckURL -fuzztime $${FUZZTIME:-60s} ./internal/netguard/
+
 .PHONY: lint
 lint: deps ## gofmt, go vet, TypeScript type check, docker compose file check
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

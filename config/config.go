@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/deskmate/deskmate/internal/netguard"
 )
 
 // Config is Deskmate's infrastructure configuration. It is built once by Load
@@ -124,6 +126,9 @@ func (c *Config) validate(l *loader) {
 	}
 	if c.ShutdownTimeout <= 0 && !l.failed("DESKMATE_SHUTDOWN_TIMEOUT") {
 		l.problem("DESKMATE_SHUTDOWN_TIMEOUT: must be positive")
+	}
+	if _, err := netguard.New(netguard.ParseAllowList(c.URLAllowList)); err != nil {
+		l.problem("DESKMATE_URL_ALLOWLIST: %v", err)
 	}
 	if (c.AdminEmail == "") != (c.AdminPassword == "") {
 		l.problem("DESKMATE_ADMIN_EMAIL and DESKMATE_ADMIN_PASSWORD: set both or neither")

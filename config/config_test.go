@@ -52,11 +52,14 @@ func TestEveryProblemListedAtOnce(t *testing.T) {
 		"DESKMATE_SHUTDOWN_TIMEOUT": "soon",
 		"LOG_LEVEL":                 "loud",
 		"LOG_FORMAT":                "xml",
+		"DESKMATE_URL_ALLOWLIST":    "10.0.0.0/33",
+		"DESKMATE_ADMIN_EMAIL":      "a@b.test",
 	}))
 	var verr *ValidationError
 	require.True(t, errors.As(err, &verr), "want *ValidationError, got %v", err)
 	want := []string{"DESKMATE_ADDR:", "DATABASE_URL: malformed", "AUTO_MIGRATE:", "DESKMATE_DB_MAX_CONNS:",
-		"DESKMATE_BODY_LIMIT:", "DESKMATE_SHUTDOWN_TIMEOUT:", "LOG_LEVEL:", "LOG_FORMAT:"}
+		"DESKMATE_BODY_LIMIT:", "DESKMATE_SHUTDOWN_TIMEOUT:", "LOG_LEVEL:", "LOG_FORMAT:", "DESKMATE_URL_ALLOWLIST:",
+		"DESKMATE_ADMIN_EMAIL and DESKMATE_ADMIN_PASSWORD"}
 	require.Len(t, verr.Problems, len(want), "problems: %q", verr.Problems)
 	for _, w := range want {
 		found := false

@@ -55,8 +55,7 @@ func (s subject) String() string {
 
 // refuse builds an error for a refusal that is not about an address.
 func (s subject) refuse(host, reason string) *BlockedError {
-	sep := ": "
-	return &BlockedError{URL: s.url, Host: host, Reason: reason, msg: s.String() + sep + reason}
+	return &BlockedError{URL: s.url, Host: host, Reason: reason, msg: s.String() + ": " + reason}
 }
 
 // refuseAddr builds an error for a blocked address. literal says the host

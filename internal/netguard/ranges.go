@@ -43,7 +43,7 @@ func mustPrefix(s string) netip.Prefix {
 // entries come before the ranges that contain them.
 var blockedRanges = []blockedRange{
 	// Cloud metadata endpoints.
-	{prefix: mustPrefix("169.254.169.254/32"), reason: "the cloud metadata service address (AWS, GCP, Azure, DigitalOcean, ...)", metadata: true},
+	{prefix: mustPrefix("169.254.169.254/32"), reason: "the cloud metadata service address used by AWS, GCP, Azure and others", metadata: true},
 	{prefix: mustPrefix("169.254.170.2/32"), reason: "the AWS ECS task metadata address", metadata: true},
 	{prefix: mustPrefix("100.100.100.200/32"), reason: "the Alibaba Cloud metadata service address", metadata: true},
 	{prefix: mustPrefix("192.0.0.192/32"), reason: "the Oracle Cloud metadata service address", metadata: true},
@@ -54,7 +54,7 @@ var blockedRanges = []blockedRange{
 	{prefix: mustPrefix("10.0.0.0/8"), reason: "a private address"},
 	{prefix: mustPrefix("100.64.0.0/10"), reason: "a carrier-grade NAT (shared) address"},
 	{prefix: mustPrefix("127.0.0.0/8"), reason: "a loopback address"},
-	{prefix: mustPrefix("169.254.0.0/16"), reason: "a link-local address (cloud metadata range)", metadata: true},
+	{prefix: mustPrefix("169.254.0.0/16"), reason: "a link-local address, the range of cloud metadata services", metadata: true},
 	{prefix: mustPrefix("172.16.0.0/12"), reason: "a private address"},
 	{prefix: mustPrefix("192.0.0.0/24"), reason: "an IETF protocol assignment address"},
 	{prefix: mustPrefix("192.0.2.0/24"), reason: "a documentation (TEST-NET-1) address"},
