@@ -24,6 +24,7 @@ Commands:
   worker        run background workers only (to scale out)
   migrate       apply database migrations and exit
   rotate-key    re-encrypt stored secrets under a new key
+  eval          run a benchmark on open data (deskmate eval for the list)
   version       print the version
   healthcheck   exit 0 if a URL answers 200 (default http://127.0.0.1:8080/readyz)
   help config   list the environment variables (add --markdown for a table)
@@ -66,7 +67,7 @@ func run(ctx context.Context, args []string, env config.LookupFunc, stdout, stde
 		return exitOK
 	case "healthcheck":
 		return healthcheck(ctx, rest, stderr)
-	case "serve", "worker", "migrate", "rotate-key":
+	case "serve", "worker", "migrate", "rotate-key", "eval":
 	default:
 		fmt.Fprintf(stderr, "deskmate: unknown command %q\n\n%s", cmd, usage)
 		return exitUsage
@@ -95,6 +96,8 @@ func run(ctx context.Context, args []string, env config.LookupFunc, stdout, stde
 		err = migrate(ctx, cfg, logger, stdout)
 	case "rotate-key":
 		err = rotateKey(ctx, cfg, logger, rest, stdout, stderr)
+	case "eval":
+		err = runEval(ctx, cfg, logger, rest, stdout, stderr)
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "deskmate: "+oneLine(err))

@@ -30,6 +30,13 @@ func envMap(m map[string]string) func(string) (string, bool) {
 
 func runCmd(t *testing.T, env map[string]string, args ...string) (int, string, string) {
 	t.Helper()
+	if _, ok := env["DESKMATE_DATA_DIR"]; !ok {
+		// Never write state into the source tree.
+		if env == nil {
+			env = map[string]string{}
+		}
+		env["DESKMATE_DATA_DIR"] = t.TempDir()
+	}
 	var out, errOut bytes.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -230,21 +237,34 @@ func TestWorkerRunsJobsWithoutHTTP(t *testing.T) {
 	logs := &syncBuffer{}
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"worker"}, envMap(map[string]string{"DATABASE_URL": url, "LOG_LEVEL": "debug"}), pw, logs)
+		done <- run(ctx, []string{"worker"}, envMap(map[string]string{"DATABASE_URL": url, "LOG_LEVEL": "debug",
+			"DESKMATE_DATA_DIR": t.TempDir()}), pw, logs)
 		pw.Close()
 	}()
+	// However the test ends, the worker stops and lets go of the database.
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(time.Minute):
+			t.Error("worker did not stop")
+		}
+	})
 	line, err := bufio.NewReader(pr).ReadString('\n')
 	require.NoError(t, err, logs.String())
 	require.Equal(t, "Deskmate worker is running\n", line)
 	go io.Copy(io.Discard, pr)
-	// The heartbeat job (scheduled on start) is worked by this process. The
-	// worker's pool holds the embedded database's one session, so wait for
-	// River's own count first and read the database after the worker exits.
-	require.Eventually(t, func() bool { return strings.Contains(logs.String(), "num_completed_jobs=1") },
+	// The periodic jobs scheduled on start (heartbeat, session cleanup) are
+	// worked by this process. The worker's pool holds the embedded database's
+	// one session, so wait for River's own count, then read the database
+	// after the worker exits.
+	completed := regexp.MustCompile(`num_completed_jobs=[1-9]`)
+	require.Eventually(t, func() bool { return completed.MatchString(logs.String()) },
 		time.Minute, 100*time.Millisecond, logs.String())
 	require.NotContains(t, logs.String(), "listening")
 	cancel()
 	require.Equal(t, 0, <-done, logs.String())
+	done <- 0 // for the cleanup
 
 	db, err := store.Open(context.Background(), url, store.Options{})
 	require.NoError(t, err)

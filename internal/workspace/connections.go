@@ -210,7 +210,11 @@ func (s *Service) PutModelSettings(ctx context.Context, p account.Principal, rol
 		if len(diff) == 0 {
 			return nil
 		}
-		return store.Audit(ctx, tx, &id, p.Actor(), "model_settings.update", "", diff)
+		w, err := store.WorkspaceByID(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		return store.Audit(ctx, tx, &id, p.Actor(), "model_settings.update", w.Slug, diff)
 	})
 	if err != nil {
 		return ModelSettings{}, err

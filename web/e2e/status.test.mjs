@@ -7,6 +7,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { launchChromium } from './browser.mjs';
 import { startDeskmate } from './deskmate.mjs';
+import { setupOwner } from './session.mjs';
 
 const screenshotDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'screenshots');
 
@@ -19,6 +20,7 @@ const SECTIONS = [
   'Playground',
   'Tickets',
   'Insights',
+  'Workspaces',
   'Settings',
   'Status',
 ];
@@ -51,6 +53,9 @@ test('Status page shows the embedded database ready', async () => {
       pageErrors.push(message.text());
     }
   });
+
+  // Every page but setup, login and invitations needs a session.
+  await setupOwner(page, deskmate.url);
 
   const response = await page.goto(`${deskmate.url}/status`);
   assert.equal(response?.status(), 200, 'GET /status serves the app');

@@ -82,10 +82,18 @@ export const navGroups: readonly NavGroup[] = [
     label: 'System',
     sections: [
       {
+        path: '/workspaces',
+        label: 'Workspaces',
+        description:
+          'Each workspace handles the tickets of one Gorgias account that carry its tags, with its own settings and members.',
+        available: true,
+      },
+      {
         path: '/settings',
         label: 'Settings',
-        description: 'Language model provider, defaults and administration of this Deskmate installation.',
-        available: false,
+        description:
+          'Settings of the current workspace: its Gorgias connection, language model, members, API tokens and audit log.',
+        available: true,
       },
       {
         path: '/status',

@@ -1,5 +1,15 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ApiError, INVALID_RESPONSE, NETWORK_ERROR, ShapeError, apiRequest, isRecord } from './client';
+import {
+  ApiError,
+  INVALID_RESPONSE,
+  NETWORK_ERROR,
+  ShapeError,
+  apiRequest,
+  isRecord,
+  onUnauthorized,
+  parseRetryAfter,
+  setCsrfToken,
+} from './client';
 import { parseReadiness, parseTimestamp } from './status';
 
 function stubFetch(response: Response | Error) {
@@ -104,6 +114,99 @@ describe('apiRequest', () => {
     expect(err.code).toBe(INVALID_RESPONSE);
     expect(err.status).toBe(200);
     expect(err.message).toBe('Unexpected response from /api/x: not an object.');
+  });
+});
+
+describe('CSRF token', () => {
+  it('is sent on POST, PUT, PATCH and DELETE but not on GET', async () => {
+    setCsrfToken('tok-123');
+    for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) {
+      const fetchMock = stubFetch(json(200, {}));
+      await apiRequest('/api/x', identity, { method, json: {} });
+      expect(fetchMock.mock.calls[0]?.[1]?.headers).toMatchObject({ 'X-CSRF-Token': 'tok-123' });
+    }
+    const fetchMock = stubFetch(json(200, {}));
+    await apiRequest('/api/x', identity);
+    expect(fetchMock.mock.calls[0]?.[1]?.headers).not.toHaveProperty('X-CSRF-Token');
+  });
+
+  it('is left out when no session is known', async () => {
+    setCsrfToken(null);
+    const fetchMock = stubFetch(json(200, {}));
+    await apiRequest('/api/auth/login', identity, { method: 'POST', json: {} });
+    expect(fetchMock.mock.calls[0]?.[1]?.headers).not.toHaveProperty('X-CSRF-Token');
+  });
+});
+
+describe('error details', () => {
+  it('exposes the fields of a 422 envelope', async () => {
+    stubFetch(
+      json(422, {
+        error: {
+          code: 'invalid',
+          message: 'slug: already taken',
+          request_id: 'r1',
+          fields: { slug: 'already taken', name: 'must not be empty', bad: 3 },
+        },
+      }),
+    );
+    const err = await caught(apiRequest('/api/workspaces', identity, { method: 'POST', json: {} }));
+    expect(err.status).toBe(422);
+    expect(err.fields).toEqual({ slug: 'already taken', name: 'must not be empty' });
+    expect(err.retryAfter).toBeUndefined();
+  });
+
+  it('has no fields for other errors', async () => {
+    stubFetch(json(409, { error: { code: 'conflict', message: 'already exists' } }));
+    const err = await caught(apiRequest('/api/x', identity));
+    expect(err.fields).toEqual({});
+  });
+
+  it('reads Retry-After of a 429', async () => {
+    stubFetch(
+      new Response(JSON.stringify({ error: { code: 'too_many_requests', message: 'too many attempts' } }), {
+        status: 429,
+        headers: { 'Content-Type': 'application/json', 'Retry-After': '840' },
+      }),
+    );
+    const err = await caught(apiRequest('/api/auth/login', identity, { method: 'POST', json: {} }));
+    expect(err.code).toBe('too_many_requests');
+    expect(err.retryAfter).toBe(840);
+  });
+
+  it('understands Retry-After as seconds or as a date', () => {
+    const now = Date.UTC(2026, 10, 22, 3, 0, 0);
+    expect(parseRetryAfter('120', now)).toBe(120);
+    expect(parseRetryAfter('Sun, 22 Nov 2026 03:05:00 GMT', now)).toBe(300);
+    expect(parseRetryAfter('soon', now)).toBeUndefined();
+    expect(parseRetryAfter(null, now)).toBeUndefined();
+  });
+});
+
+describe('onUnauthorized', () => {
+  it('hears a 401 unless the caller handles it', async () => {
+    const heard = vi.fn();
+    const stop = onUnauthorized(heard);
+    try {
+      stubFetch(json(401, { error: { code: 'unauthorized', message: 'sign in first' } }));
+      await caught(apiRequest('/api/workspaces', identity));
+      expect(heard).toHaveBeenCalledTimes(1);
+
+      stubFetch(json(401, { error: { code: 'invalid_credentials', message: 'wrong email or password' } }));
+      await caught(apiRequest('/api/auth/login', identity, { method: 'POST', ownUnauthorized: true }));
+      stubFetch(json(401, { error: { code: 'invalid_credentials', message: 'wrong password' } }));
+      await caught(apiRequest('/api/auth/password', identity, { method: 'PUT', ownUnauthorized: ['invalid_credentials'] }));
+      expect(heard).toHaveBeenCalledTimes(1);
+
+      stubFetch(json(403, { error: { code: 'forbidden', message: 'admins only' } }));
+      await caught(apiRequest('/api/x', identity));
+      expect(heard).toHaveBeenCalledTimes(1);
+    } finally {
+      stop();
+    }
+    stubFetch(json(401, { error: { code: 'unauthorized', message: 'sign in first' } }));
+    await caught(apiRequest('/api/workspaces', identity));
+    expect(heard).toHaveBeenCalledTimes(1);
   });
 });
 

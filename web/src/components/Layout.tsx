@@ -1,18 +1,12 @@
 import { useEffect, useRef } from 'react';
 import { Link, Outlet, useLocation } from 'react-router';
 import { HOME_PATH } from '../sections';
+import { Logo } from './Logo';
 import { Nav } from './Nav';
+import { UserMenu } from './UserMenu';
+import { WorkspaceSwitcher } from './WorkspaceSwitcher';
 
-function Logo() {
-  return (
-    <svg className="brand__logo" viewBox="0 0 32 32" width="28" height="28" aria-hidden="true" focusable="false">
-      <rect width="32" height="32" rx="7" fill="currentColor" />
-      <path d="M9 8h7.5a8 8 0 0 1 0 16H9z" fill="none" stroke="#fff" strokeWidth="3" strokeLinejoin="round" />
-    </svg>
-  );
-}
-
-/** The app frame: header, navigation and the current page. */
+/** The app frame of signed-in pages: header with workspace and user, navigation and the current page. */
 export function Layout() {
   const { pathname } = useLocation();
   const mainRef = useRef<HTMLElement>(null);
@@ -37,6 +31,10 @@ export function Layout() {
           <span className="brand__name">Deskmate</span>
         </Link>
         <span className="app-header__subtitle">Admin</span>
+        <div className="app-header__end">
+          <WorkspaceSwitcher />
+          <UserMenu />
+        </div>
       </header>
       <div className="app-body">
         <aside className="sidebar">

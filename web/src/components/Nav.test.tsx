@@ -1,7 +1,8 @@
 import { fireEvent, screen, within } from '@testing-library/react';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { sections } from '../sections';
-import { jsonResponse, renderApp } from '../test/render';
+import { renderApp } from '../test/render';
+import { fakeServer } from '../test/server';
 
 const EXPECTED_SECTIONS = [
   'Knowledge',
@@ -12,30 +13,20 @@ const EXPECTED_SECTIONS = [
   'Playground',
   'Tickets',
   'Insights',
+  'Workspaces',
   'Settings',
   'Status',
 ];
 
 describe('navigation', () => {
   beforeEach(() => {
-    vi.stubGlobal(
-      'fetch',
-      vi.fn(() =>
-        Promise.resolve(
-          jsonResponse(200, {
-            status: 'ready',
-            version: '0.1.0-dev',
-            checks: { database: { status: 'ok', driver: 'pglite', embedded: true, latency_ms: 1 } },
-          }),
-        ),
-      ),
-    );
+    fakeServer({ routes: { 'GET /api/workspaces': () => new Response('[]', { status: 200 }) } });
   });
 
-  it('lists every section in order and marks the current one', () => {
+  it('lists every section in order and marks the current one', async () => {
     renderApp('/knowledge');
 
-    const nav = screen.getByRole('navigation', { name: 'Main' });
+    const nav = await screen.findByRole('navigation', { name: 'Main' });
     const links = within(nav).getAllByRole('link');
     expect(links.map((link) => link.textContent)).toEqual(EXPECTED_SECTIONS);
     expect(links.map((link) => link.getAttribute('href'))).toEqual(sections.map((section) => section.path));
@@ -45,15 +36,15 @@ describe('navigation', () => {
     expect(current[0]?.textContent).toBe('Knowledge');
   });
 
-  it('shows the product name in the header', () => {
+  it('shows the product name in the header', async () => {
     renderApp('/knowledge');
-    const banner = screen.getByRole('banner');
+    const banner = await screen.findByRole('banner');
     expect(within(banner).getByText('Deskmate')).toBeTruthy();
   });
 
-  it('moves the current marker when another section is chosen', () => {
+  it('moves the current marker when another section is chosen', async () => {
     renderApp('/knowledge');
-    const nav = screen.getByRole('navigation', { name: 'Main' });
+    const nav = await screen.findByRole('navigation', { name: 'Main' });
 
     fireEvent.click(within(nav).getByRole('link', { name: 'Tags' }));
 
@@ -64,17 +55,17 @@ describe('navigation', () => {
 
   it.each(sections.filter((section) => !section.available).map((section) => [section.path, section] as const))(
     '%s is an honest placeholder',
-    (path, section) => {
+    async (path, section) => {
       renderApp(path);
-      expect(screen.getByRole('heading', { level: 1, name: section.label })).toBeTruthy();
+      expect(await screen.findByRole('heading', { level: 1, name: section.label })).toBeTruthy();
       expect(screen.getByText(section.description)).toBeTruthy();
       expect(screen.getByText('Not available in this version yet.')).toBeTruthy();
     },
   );
 
-  it('describes the knowledge section', () => {
+  it('describes the knowledge section', async () => {
     renderApp('/knowledge');
-    expect(screen.getByText('Knowledge bases: documents, URLs and FAQs the agent answers from.')).toBeTruthy();
+    expect(await screen.findByText('Knowledge bases: documents, URLs and FAQs the agent answers from.')).toBeTruthy();
   });
 
   it('redirects / to the Status page', async () => {
@@ -84,9 +75,9 @@ describe('navigation', () => {
     expect(within(nav).getByRole('link', { name: 'Status' }).getAttribute('aria-current')).toBe('page');
   });
 
-  it('shows Not found for unknown paths', () => {
+  it('shows Not found for unknown paths', async () => {
     renderApp('/no/such/page');
-    expect(screen.getByRole('heading', { level: 1, name: 'Page not found' })).toBeTruthy();
+    expect(await screen.findByRole('heading', { level: 1, name: 'Page not found' })).toBeTruthy();
     expect(screen.getByText('/no/such/page')).toBeTruthy();
     const nav = screen.getByRole('navigation', { name: 'Main' });
     const current = within(nav)

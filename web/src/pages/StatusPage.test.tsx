@@ -1,11 +1,13 @@
 import { screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { jsonResponse, renderApp } from '../test/render';
+import { fakeServer } from '../test/server';
 
-function stubFetch(impl: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>) {
-  const fetchMock = vi.fn(impl);
-  vi.stubGlobal('fetch', fetchMock);
-  return fetchMock;
+/** Signs in as the owner and answers `GET /readyz` with `impl`. */
+function stubFetch(impl: () => Promise<Response>) {
+  const readyz = vi.fn(impl);
+  fakeServer({ routes: { 'GET /readyz': () => readyz(), 'GET /api/workspaces': () => jsonResponse(200, []) } });
+  return readyz;
 }
 
 /** The browser's clock when the tests that use it check the server. */
@@ -65,9 +67,8 @@ describe('Status page', () => {
     expect(within(river).getByText('2.1 ms')).toBeTruthy();
 
     expect(fetchMock).toHaveBeenCalled();
-    const [url, init] = fetchMock.mock.calls[0] ?? [];
-    expect(url).toBe('/readyz');
-    expect(init?.credentials).toBe('same-origin');
+    const call = vi.mocked(fetch).mock.calls.find(([url]) => url === '/readyz');
+    expect(call?.[1]?.credentials).toBe('same-origin');
   });
 
   it('shows an unavailable server from a 503 answer', async () => {

@@ -1,0 +1,337 @@
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import type { Role } from '../../api/auth';
+import { jsonResponse, renderApp } from '../../test/render';
+import { WORKSPACE_ID, errorResponse, fakeServer, sessionAs, type Handler } from '../../test/server';
+import { summaryLines } from './AuditTab';
+
+const WORKSPACE = {
+  id: WORKSPACE_ID,
+  slug: 'acme-support',
+  name: 'Acme Support',
+  gorgias_domain: 'acme',
+  managed_tags: ['ai-agent'],
+  role: 'owner',
+  created_at: '2026-11-22T02:52:00Z',
+  updated_at: '2026-11-22T02:52:00Z',
+};
+
+const MODEL = {
+  provider: 'ollama',
+  base_url: 'http://127.0.0.1:11434',
+  chat_model: 'llama3.1:8b',
+  embedding_model: 'nomic-embed-text',
+  api_key_set: true,
+  api_key_hint: '••••1234',
+};
+
+const MEMBERS = [
+  { user_id: 1, email: 'owner@acme.test', name: 'Owner Person', role: 'owner' },
+  { user_id: 2, email: 'eddie@acme.test', name: 'Eddie', role: 'editor' },
+];
+
+function workspaceRoutes(role: Role, extra: Record<string, Handler> = {}): Record<string, Handler> {
+  return {
+    'GET /api/workspaces': () => jsonResponse(200, [{ ...WORKSPACE, role }]),
+    'GET /api/workspaces/:id': () => jsonResponse(200, { ...WORKSPACE, role }),
+    'GET /api/workspaces/:id/gorgias': () =>
+      jsonResponse(200, { domain: 'acme', api_user: 'bot@acme.test', api_key_set: true, api_key_hint: '••••9f3c' }),
+    'GET /api/workspaces/:id/model-settings': () => jsonResponse(200, MODEL),
+    'GET /api/workspaces/:id/members': () => jsonResponse(200, MEMBERS),
+    'GET /api/workspaces/:id/invitations': () => jsonResponse(200, []),
+    'GET /api/workspaces/:id/tokens': () => jsonResponse(200, []),
+    ...extra,
+  };
+}
+
+function settingsTabs(): string[] {
+  const nav = screen.getByRole('navigation', { name: 'Settings' });
+  return within(nav)
+    .getAllByRole('link')
+    .map((link) => link.textContent ?? '');
+}
+
+describe('Settings by role', () => {
+  it('shows an editor no Members, API tokens or Audit log, and the model read-only', async () => {
+    fakeServer({ session: sessionAs('editor'), routes: workspaceRoutes('editor') });
+    renderApp('/settings/model');
+
+    await screen.findByRole('heading', { name: 'Language model' });
+    expect(settingsTabs()).toEqual(['General', 'Model']);
+
+    const form = screen.getByRole('form', { name: 'Model settings' });
+    expect(within(form).queryByRole('button', { name: 'Save' })).toBeNull();
+    expect(within(form).getByText('Only admins can change this.')).toBeTruthy();
+    expect(within(form).getByLabelText('Provider').matches(':disabled')).toBe(true);
+    expect(within(form).getByLabelText('Chat model').matches(':disabled')).toBe(true);
+    expect(within(form).getByLabelText('API key').matches(':disabled')).toBe(true);
+    expect(within(form).getByText('Saved: ••••1234')).toBeTruthy();
+  });
+
+  it('explains instead of showing an admin tab to an editor who opens it directly', async () => {
+    const server = fakeServer({ session: sessionAs('editor'), routes: workspaceRoutes('editor') });
+    renderApp('/settings/members');
+    expect(await screen.findByText('Only admins and owners of this workspace can see this.')).toBeTruthy();
+    expect(server.callsTo('GET', `/api/workspaces/${WORKSPACE_ID}/members`)).toHaveLength(0);
+  });
+
+  it('shows a viewer the general settings read-only', async () => {
+    fakeServer({ session: sessionAs('viewer'), routes: workspaceRoutes('viewer') });
+    renderApp('/settings');
+    await screen.findByRole('heading', { name: 'Gorgias connection' });
+    const name = await screen.findByLabelText('Name');
+    expect((name as HTMLInputElement).value).toBe('Acme Support');
+    expect(name.matches(':disabled')).toBe(true);
+    expect(screen.getByLabelText('Managed tags').matches(':disabled')).toBe(true);
+    expect(screen.queryByRole('button', { name: 'Remove tag ai-agent' })).toBeNull();
+    expect(screen.queryByRole('button', { name: /^Save/ })).toBeNull();
+    expect(screen.getAllByText('Only admins can change this.')).toHaveLength(2);
+  });
+
+  it('gives an admin every tab and an editable model form', async () => {
+    const server = fakeServer({
+      session: sessionAs('admin'),
+      routes: workspaceRoutes('admin', {
+        'PUT /api/workspaces/:id/model-settings': ({ body }) =>
+          jsonResponse(200, { ...MODEL, ...(body as object), api_key_hint: '••••wxyz' }),
+      }),
+    });
+    renderApp('/settings/model');
+    await screen.findByRole('heading', { name: 'Language model' });
+    expect(settingsTabs()).toEqual(['General', 'Model', 'Members', 'API tokens', 'Audit log']);
+
+    expect(screen.getByText('Saved: ••••1234. Leave empty to keep it.')).toBeTruthy();
+    fireEvent.change(screen.getByLabelText('Chat model'), { target: { value: 'qwen2.5:7b' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText('Saved.')).toBeTruthy();
+
+    const [put] = server.callsTo('PUT', `/api/workspaces/${WORKSPACE_ID}/model-settings`);
+    // An empty key box keeps the saved key: api_key is left out.
+    expect(put?.body).toEqual({
+      provider: 'ollama',
+      base_url: 'http://127.0.0.1:11434',
+      chat_model: 'qwen2.5:7b',
+      embedding_model: 'nomic-embed-text',
+    });
+    expect(put?.headers['x-csrf-token']).toBe('csrf-admin');
+  });
+
+  it('hides the base URL for the built-in model', async () => {
+    fakeServer({ session: sessionAs('admin'), routes: workspaceRoutes('admin') });
+    renderApp('/settings/model');
+    const provider = await screen.findByLabelText('Provider');
+    expect(screen.getByLabelText('Base URL')).toBeTruthy();
+    fireEvent.change(provider, { target: { value: 'builtin' } });
+    expect(screen.queryByLabelText('Base URL')).toBeNull();
+  });
+
+  it('shows 422 field errors beside the fields', async () => {
+    fakeServer({
+      session: sessionAs('admin'),
+      routes: workspaceRoutes('admin', {
+        'PUT /api/workspaces/:id/gorgias': () =>
+          errorResponse(422, 'invalid', 'domain: must be a Gorgias subdomain', {
+            fields: { domain: 'must be a Gorgias subdomain', api_user: 'must be an email address' },
+          }),
+      }),
+    });
+    renderApp('/settings/general');
+    await screen.findByRole('button', { name: 'Save connection' });
+    fireEvent.click(screen.getByRole('button', { name: 'Save connection' }));
+
+    const domainError = await screen.findByText('must be a Gorgias subdomain');
+    const domain = screen.getByLabelText('Domain');
+    expect(domain.getAttribute('aria-invalid')).toBe('true');
+    expect(domain.getAttribute('aria-describedby')).toContain(domainError.id);
+    const user = screen.getByLabelText('API user email');
+    expect(user.getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByText('must be an email address').id).toBe(
+      user.getAttribute('aria-describedby')?.split(' ').find((id) => id.endsWith('-error')),
+    );
+  });
+
+  it('tells a signed-in user without a workspace where to go', async () => {
+    const lonely = sessionAs('editor');
+    lonely.workspaces = [];
+    fakeServer({ session: lonely });
+    renderApp('/settings');
+    expect(await screen.findByText(/you have none yet/)).toBeTruthy();
+  });
+});
+
+describe('Members', () => {
+  it('shows the invitation link once, absolute, with Copy', async () => {
+    let pending: unknown[] = [];
+    const server = fakeServer({
+      session: sessionAs('owner'),
+      routes: workspaceRoutes('owner', {
+        'GET /api/workspaces/:id/invitations': () => jsonResponse(200, pending),
+        'POST /api/workspaces/:id/invitations': () => {
+          pending = [
+            {
+              id: 7,
+              email: 'new@acme.test',
+              role: 'editor',
+              expires_at: '2026-11-29T03:00:00Z',
+              created_at: '2026-11-22T03:00:00Z',
+            },
+          ];
+          return jsonResponse(201, {
+            id: 7,
+            email: 'new@acme.test',
+            role: 'editor',
+            expires_at: '2026-11-29T03:00:00Z',
+            url: '/invite/secret-token-123',
+          });
+        },
+      }),
+    });
+    renderApp('/settings/members');
+    fireEvent.click(await screen.findByRole('button', { name: 'Invite' }));
+    fireEvent.change(screen.getByLabelText('Email'), { target: { value: 'new@acme.test' } });
+    expect((screen.getByLabelText('Role') as HTMLSelectElement).value).toBe('editor');
+    fireEvent.click(screen.getByRole('button', { name: 'Create invitation link' }));
+
+    const link = (await screen.findByLabelText('Invitation link')) as HTMLInputElement;
+    expect(link.value).toBe(`${window.location.origin}/invite/secret-token-123`);
+    expect(link.readOnly).toBe(true);
+    expect(screen.getByText(/it is shown only once/)).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Copy' })).toBeTruthy();
+    expect(server.callsTo('POST', `/api/workspaces/${WORKSPACE_ID}/invitations`)[0]?.body).toEqual({
+      email: 'new@acme.test',
+      role: 'editor',
+    });
+
+    // The pending list shows the invitation, never its link.
+    const pendingSection = screen.getByRole('region', { name: 'Pending invitations' });
+    expect(await within(pendingSection).findByText('new@acme.test')).toBeTruthy();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Done' }));
+    expect(screen.queryByLabelText('Invitation link')).toBeNull();
+    expect(document.body.textContent).not.toContain('secret-token-123');
+  });
+
+  it('changes roles and asks before removing', async () => {
+    const server = fakeServer({
+      session: sessionAs('owner'),
+      routes: workspaceRoutes('owner', {
+        'PATCH /api/workspaces/:id/members/:uid': ({ body }) =>
+          jsonResponse(200, { ...MEMBERS[1], ...(body as object) }),
+        'DELETE /api/workspaces/:id/members/:uid': () =>
+          errorResponse(409, 'conflict', 'the last owner cannot be removed'),
+      }),
+    });
+    renderApp('/settings/members');
+    const role = await screen.findByLabelText('Role of Eddie');
+    fireEvent.change(role, { target: { value: 'admin' } });
+    await waitFor(() => expect(server.callsTo('PATCH', `/api/workspaces/${WORKSPACE_ID}/members/2`)).toHaveLength(1));
+    expect(server.callsTo('PATCH', `/api/workspaces/${WORKSPACE_ID}/members/2`)[0]?.body).toEqual({ role: 'admin' });
+
+    fireEvent.click(screen.getByRole('button', { name: 'Remove Owner Person' }));
+    expect(server.callsTo('DELETE', `/api/workspaces/${WORKSPACE_ID}/members/1`)).toHaveLength(0);
+    const question = screen.getByRole('group', { name: 'Remove Owner Person?' });
+    fireEvent.click(within(question).getByRole('button', { name: 'Remove' }));
+    expect(await screen.findByText('the last owner cannot be removed')).toBeTruthy();
+  });
+
+  it('does not let an admin grant or change the owner role', async () => {
+    fakeServer({ session: sessionAs('admin'), routes: workspaceRoutes('admin') });
+    renderApp('/settings/members');
+    const role = (await screen.findByLabelText('Role of Eddie')) as HTMLSelectElement;
+    expect(Array.from(role.options).map((option) => option.value)).toEqual(['admin', 'editor', 'viewer']);
+    expect(screen.queryByLabelText('Role of Owner Person')).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Remove Owner Person' })).toBeNull();
+  });
+});
+
+describe('API tokens', () => {
+  it('shows a new token once and offers roles up to the own role', async () => {
+    fakeServer({
+      session: sessionAs('admin'),
+      routes: workspaceRoutes('admin', {
+        'POST /api/workspaces/:id/tokens': () =>
+          jsonResponse(201, {
+            id: 3,
+            name: 'Zapier',
+            role: 'editor',
+            prefix: 'dm_ab12',
+            created_at: '2026-11-22T03:00:00Z',
+            last_used_at: null,
+            revoked_at: null,
+            token: 'dm_ab12secretsecret',
+          }),
+      }),
+    });
+    renderApp('/settings/tokens');
+    fireEvent.click(await screen.findByRole('button', { name: 'New token' }));
+    const role = screen.getByLabelText('Role') as HTMLSelectElement;
+    expect(Array.from(role.options).map((option) => option.value)).toEqual(['admin', 'editor', 'viewer']);
+    fireEvent.change(screen.getByLabelText('Name'), { target: { value: 'Zapier' } });
+    fireEvent.change(role, { target: { value: 'editor' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Create token' }));
+
+    const token = (await screen.findByLabelText('API token')) as HTMLInputElement;
+    expect(token.value).toBe('dm_ab12secretsecret');
+    fireEvent.click(screen.getByRole('button', { name: 'Done' }));
+    expect(screen.queryByLabelText('API token')).toBeNull();
+  });
+});
+
+describe('Audit log', () => {
+  it('renders entries readably and loads older ones', async () => {
+    const server = fakeServer({
+      session: sessionAs('admin'),
+      routes: workspaceRoutes('admin', {
+        'GET /api/workspaces/:id/audit': ({ url }) =>
+          url.searchParams.get('before') === '41'
+            ? jsonResponse(200, {
+                entries: [
+                  {
+                    id: 40,
+                    at: '2026-11-22T02:00:00Z',
+                    actor: { kind: 'system', id: null, label: '' },
+                    action: 'workspace.create',
+                    target: 'workspace 1',
+                    summary: null,
+                  },
+                ],
+                next_before: null,
+              })
+            : jsonResponse(200, {
+                entries: [
+                  {
+                    id: 41,
+                    at: '2026-11-22T03:00:00Z',
+                    actor: { kind: 'user', id: 1, label: 'owner@acme.test' },
+                    action: 'model_settings.update',
+                    target: 'model settings',
+                    summary: { chat_model: ['llama3', 'qwen2.5'], api_key: 'changed' },
+                  },
+                ],
+                next_before: 41,
+              }),
+      }),
+    });
+    renderApp('/settings/audit');
+    expect(await screen.findByText('Changed the model settings')).toBeTruthy();
+    expect(screen.getByText('Chat model: llama3 → qwen2.5')).toBeTruthy();
+    expect(screen.getByText('API key: changed')).toBeTruthy();
+    expect(screen.getByText('owner@acme.test')).toBeTruthy();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Load more' }));
+    expect(await screen.findByText('Created the workspace')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Load more' })).toBeNull();
+    const calls = server.callsTo('GET', `/api/workspaces/${WORKSPACE_ID}/audit`);
+    expect(calls.map((call) => call.url.search)).toEqual(['?limit=50', '?before=41&limit=50']);
+  });
+
+  it('summarises changes as lines', () => {
+    expect(summaryLines({ name: ['Old', 'New'], api_key: 'changed', managed_tags: [[], ['a', 'b']] })).toEqual([
+      'Name: Old → New',
+      'API key: changed',
+      'Managed tags: (none) → a, b',
+    ]);
+    expect(summaryLines('role editor → admin')).toEqual(['role editor → admin']);
+    expect(summaryLines(null)).toEqual([]);
+  });
+});
