@@ -8,10 +8,12 @@ import (
 
 // heldOut is one message scored by a model that did not learn from it.
 type heldOut struct {
-	z      []float64 // raw scores over names
-	names  []string  // the scoring model's intents
-	gold   int       // index into names; -1: matches none of them
-	weight float64
+	z        []float64 // raw scores over names
+	support  float64   // closeness to the nearest learning phrase
+	offTopic bool      // one of the built-in off-topic messages
+	names    []string  // the scoring model's intents
+	gold     int       // index into names; -1: matches none of them
+	weight   float64
 }
 
 // neverAuto is an AutoAnswer threshold no confidence reaches.
@@ -28,7 +30,14 @@ type calibration struct {
 // coverage whose answers reach the target precision, Suggest for the best
 // accuracy when messages that match no intent count as right only as
 // no_match.
-func calibrate(rows []heldOut, opts Options, source string) calibration {
+func calibrate(all []heldOut, opts Options, source string) calibration {
+	// The off-topic messages only set the support gate (chooseMinSupport).
+	rows := make([]heldOut, 0, len(all))
+	for _, r := range all {
+		if !r.offTopic {
+			rows = append(rows, r)
+		}
+	}
 	t := fitTemperature(rows)
 	type scored struct {
 		conf, margin, w float64
@@ -114,7 +123,73 @@ func calibrate(rows []heldOut, opts Options, source string) calibration {
 		i = j
 	}
 	th.Suggest = math.Min(best, th.AutoAnswer)
+	th.MinSupport = chooseMinSupport(all, t, th.Suggest)
 	return calibration{temperature: t, thresholds: th, info: info}
+}
+
+// chooseMinSupport picks the support below which a message is no_match: the
+// value that maximises right answers (above Suggest, right intent) plus
+// right no_matches over the held-out messages, off-topic ones included.
+func chooseMinSupport(rows []heldOut, t, suggest float64) float64 {
+	type pt struct {
+		support, w  float64
+		right, none bool
+	}
+	pts := make([]pt, 0, len(rows))
+	var noneTotal float64
+	for _, r := range rows {
+		p := probabilities(r.z, t)
+		b, _ := top2(p)
+		answered := p[b] > suggest
+		x := pt{support: r.support, w: r.weight, right: answered && r.gold >= 0 && b == r.gold, none: r.gold < 0}
+		if x.none && !r.offTopic {
+			// Held-out intents are near the domain: the support gate is
+			// for chatter far from it, judged on the off-topic messages.
+			continue
+		}
+		if x.none {
+			// answered or not, a none row is right once support rejects it;
+			// unanswered ones are right at any support.
+			if !answered {
+				continue
+			}
+			noneTotal += x.w
+		}
+		pts = append(pts, x)
+	}
+	sort.Slice(pts, func(i, j int) bool { return pts[i].support < pts[j].support })
+	// threshold S = pts[k].support: rows below k are rejected.
+	var rightAbove float64
+	for _, x := range pts {
+		if x.right {
+			rightAbove += x.w
+		}
+	}
+	best, bestS := rightAbove, 0.0 // S = 0: nothing rejected
+	var noneBelow, rightBelow float64
+	for k := 0; k < len(pts); {
+		j := k
+		for j < len(pts) && pts[j].support == pts[k].support {
+			if pts[j].none {
+				noneBelow += pts[j].w
+			}
+			if pts[j].right {
+				rightBelow += pts[j].w
+			}
+			j++
+		}
+		// S just above pts[k].support: rows [0, j) rejected.
+		if v := rightAbove - rightBelow + noneBelow; v > best+1e-12 {
+			best = v
+			bestS = pts[k].support + 1e-9
+			if j < len(pts) {
+				bestS = (pts[k].support + pts[j].support) / 2
+			}
+		}
+		k = j
+	}
+	_ = noneTotal
+	return bestS
 }
 
 const labelSmoothing = 0.02
@@ -244,7 +319,8 @@ func crossValidate(ctx context.Context, examples []Example, opts Options, folds 
 		}
 		for _, i := range testIdx {
 			e := examples[i]
-			h := heldOut{z: m.scores(e.Text), names: m.intents, gold: m.intentIndex(e.Intent), weight: 1}
+			z, sup := m.scoresSupport(e.Text)
+			h := heldOut{z: z, support: sup, names: m.intents, gold: m.intentIndex(e.Intent), weight: 1}
 			if h.gold < 0 {
 				noneRows = append(noneRows, len(res.rows))
 				noneN++
@@ -253,6 +329,7 @@ func crossValidate(ctx context.Context, examples []Example, opts Options, folds 
 			}
 			res.rows = append(res.rows, h)
 		}
+		res.rows = append(res.rows, offTopicRows(m, float64(len(testIdx)))...)
 	}
 	if noneN > 0 {
 		w := opts.OutOfScopeShare / (1 - opts.OutOfScopeShare) * inW / noneN

@@ -131,6 +131,7 @@ type vocabulary struct {
 	Family []uint8
 	IDF    []float32
 	index  map[uint64]int32
+	unseen float64 // IDF a feature no learning phrase has would get
 }
 
 func buildVocabulary(cfg featureConfig, texts []string) *vocabulary {
@@ -160,9 +161,13 @@ func buildVocabulary(cfg featureConfig, texts []string) *vocabulary {
 
 func (v *vocabulary) buildIndex() {
 	v.index = make(map[uint64]int32, len(v.Keys))
+	maxIDF := 1.0
 	for i, k := range v.Keys {
 		v.index[k] = int32(i)
+		maxIDF = max(maxIDF, float64(v.IDF[i]))
 	}
+	// df = 1 gives log((1+n)/2)+1; df = 0 would give log(1+n)+1.
+	v.unseen = maxIDF + math.Ln2
 }
 
 // vector featurizes a text: features outside the vocabulary are dropped.

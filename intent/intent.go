@@ -91,10 +91,16 @@ type Thresholds struct {
 	AutoAnswer float64 `json:"auto_answer"`
 	Suggest    float64 `json:"suggest"`
 	MinMargin  float64 `json:"min_margin"`
+	// MinSupport: a message that comes less close than this to every
+	// learning phrase is no_match whatever the classifier prefers (the
+	// softmax only says which intent is likelier, not whether any applies).
+	MinSupport float64 `json:"min_support"`
 }
 
-func (t Thresholds) decide(conf, margin float64) Decision {
+func (t Thresholds) decide(conf, margin, support float64) Decision {
 	switch {
+	case support < t.MinSupport:
+		return NoMatch
 	case conf >= t.AutoAnswer && margin >= t.MinMargin:
 		return AutoAnswer
 	case conf > t.Suggest:
@@ -110,7 +116,8 @@ type Prediction struct {
 	Confidence         float64  `json:"confidence"` // its calibrated probability
 	RunnerUp           string   `json:"runner_up"`
 	RunnerUpConfidence float64  `json:"runner_up_confidence"`
-	Margin             float64  `json:"margin"` // Confidence − RunnerUpConfidence
+	Margin             float64  `json:"margin"`  // Confidence − RunnerUpConfidence
+	Support            float64  `json:"support"` // closeness to the nearest learning phrase, 0–1
 	Decision           Decision `json:"decision"`
 }
 
@@ -180,8 +187,8 @@ func Train(ctx context.Context, examples []Example, opts Options) (*Model, error
 			known[n] = true
 		}
 		for _, v := range opts.Validation {
-			z := m.scores(v.Text)
-			h := heldOut{z: z, gold: -1, weight: 1}
+			z, sup := m.scoresSupport(v.Text)
+			h := heldOut{z: z, support: sup, gold: -1, weight: 1}
 			if v.Intent != "" {
 				if !known[v.Intent] {
 					return nil, fmt.Errorf("intent: validation message %q has intent %q, which has no learning phrases", v.Text, v.Intent)
@@ -190,6 +197,7 @@ func Train(ctx context.Context, examples []Example, opts Options) (*Model, error
 			}
 			held = append(held, h)
 		}
+		held = append(held, offTopicRows(m, float64(len(held)))...)
 		cal := calibrate(held, opts, source)
 		m.temperature = cal.temperature
 		m.thresholds = cal.thresholds
@@ -274,10 +282,20 @@ func (m *Model) intentIndex(name string) int {
 
 // scores returns the raw (uncalibrated) score of every intent.
 func (m *Model) scores(text string) []float64 {
+	z, _ := m.scoresSupport(text)
+	return z
+}
+
+// scoresSupport returns the raw scores and the message's support: the best
+// cosine with a learning phrase, scaled by the share of the message the
+// vocabulary knows.
+func (m *Model) scoresSupport(text string) ([]float64, float64) {
 	C := len(m.intents)
 	z := make([]float64, C)
 	s := m.inv.sims(m.voc.vector(text), len(m.phrases))
+	best := 0.0
 	for i, v := range s {
+		best = max(best, v)
 		if v == 0 {
 			continue
 		}
@@ -286,15 +304,15 @@ func (m *Model) scores(text string) []float64 {
 			z[c] += v * float64(a[c])
 		}
 	}
-	return z
+	return z, best * m.voc.known(text)
 }
 
 // Predict matches one message.
 func (m *Model) Predict(text string) Prediction {
-	return m.predictScores(m.scores(text))
+	return m.predictScores(m.scoresSupport(text))
 }
 
-func (m *Model) predictScores(z []float64) Prediction {
+func (m *Model) predictScores(z []float64, support float64) Prediction {
 	p := probabilities(z, m.temperature)
 	best, second := top2(p)
 	pr := Prediction{Intent: m.intents[best], Confidence: p[best]}
@@ -303,7 +321,8 @@ func (m *Model) predictScores(z []float64) Prediction {
 		pr.RunnerUpConfidence = p[second]
 	}
 	pr.Margin = pr.Confidence - pr.RunnerUpConfidence
-	pr.Decision = m.thresholds.decide(pr.Confidence, pr.Margin)
+	pr.Support = support
+	pr.Decision = m.thresholds.decide(pr.Confidence, pr.Margin, support)
 	return pr
 }
 

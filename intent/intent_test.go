@@ -294,3 +294,28 @@ func TestReadJSONL(t *testing.T) {
 	require.Equal(t, []Example{{"a", "x"}, {"b", "x"}, {"d", "y"}}, ex)
 	require.Len(t, FirstK([]Labeled{{"a", "x"}, {"b", "x"}, {"c", ""}}, 0), 2)
 }
+
+func TestChatterFarFromEveryPhraseIsNoMatch(t *testing.T) {
+	var ex []Example
+	for _, p := range []string{"where is my order", "has my order shipped yet", "when will my package arrive", "track my parcel",
+		"my order hasn't arrived", "what's the status of my order", "can you give me the tracking number"} {
+		ex = append(ex, Example{Text: p, Intent: "order_status"})
+	}
+	for _, p := range []string{"i want a refund", "can i get my money back", "refund my purchase please", "how do i request a refund",
+		"i'd like to return this for a refund", "when will i get my refund", "the item is broken, i want my money back"} {
+		ex = append(ex, Example{Text: p, Intent: "refund"})
+	}
+	m, err := Train(context.Background(), ex, Options{})
+	require.NoError(t, err)
+	require.Greater(t, m.Thresholds().MinSupport, 0.0, "the support gate is learned from the off-topic messages")
+	for _, q := range []string{"is my parcel on its way?", "I need my money back"} {
+		p := m.Predict(q)
+		require.NotEqual(t, NoMatch, p.Decision, q)
+		require.Greater(t, p.Support, m.Thresholds().MinSupport, q)
+	}
+	// Two intents: the softmax alone would pick one of them for anything.
+	for _, q := range []string{"banana smoothie recipe", "tell me a joke about penguins", "hello"} {
+		p := m.Predict(q)
+		require.Equal(t, NoMatch, p.Decision, "%q: %+v", q, p)
+	}
+}
