@@ -8,6 +8,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
+	"github.com/deskmate/deskmate/knowledge"
 	"github.com/deskmate/deskmate/store"
 )
 
@@ -20,6 +21,8 @@ type Options struct {
 	Workers *river.Workers
 	// Periodic jobs to schedule; nil means Deskmate's own (PeriodicJobs).
 	Periodic []*river.PeriodicJob
+	// Knowledge works the knowledge jobs; nil leaves them to another process.
+	Knowledge *knowledge.Service
 }
 
 // Mode names how River learns about new jobs: "listen" (LISTEN/NOTIFY on
@@ -38,7 +41,7 @@ func NewClient(db *store.DB, opts Options) (*river.Client[pgx.Tx], error) {
 	workers := opts.Workers
 	if workers == nil {
 		workers = river.NewWorkers()
-		Register(workers, db)
+		Register(workers, db, opts.Knowledge)
 	}
 	periodic := opts.Periodic
 	if periodic == nil {
@@ -59,13 +62,26 @@ func NewClient(db *store.DB, opts Options) (*river.Client[pgx.Tx], error) {
 		cfg.FetchPollInterval = 100 * time.Millisecond
 		cfg.FetchCooldown = 5 * time.Millisecond
 	}
-	return river.NewClient(riverpgxv5.New(db.Pool), cfg)
+	client, err := river.NewClient(riverpgxv5.New(db.Pool), cfg)
+	if err == nil && opts.Knowledge != nil {
+		// The knowledge service queues its jobs on this client.
+		opts.Knowledge.SetQueue(Queue{Client: client})
+	}
+	return client, err
 }
 
-// Register adds every Deskmate worker to workers.
-func Register(workers *river.Workers, db *store.DB) {
+// Register adds every Deskmate worker to workers; the knowledge workers
+// when kn is set (the scheduled re-sync is always known, and idle without kn).
+func Register(workers *river.Workers, db *store.DB, kn *knowledge.Service) {
 	river.AddWorker(workers, &HeartbeatWorker{DB: db})
 	river.AddWorker(workers, &SessionCleanupWorker{DB: db})
+	river.AddWorker(workers, &TrainIntentsWorker{DB: db})
+	river.AddWorker(workers, &ResyncWorker{Knowledge: kn})
+	if kn != nil {
+		river.AddWorker(workers, &IngestWorker{Knowledge: kn})
+		river.AddWorker(workers, &ReembedWorker{Knowledge: kn})
+		river.AddWorker(workers, &RelanguageWorker{Knowledge: kn})
+	}
 }
 
 // PeriodicJobs are the jobs River's elected leader schedules.
@@ -77,5 +93,8 @@ func PeriodicJobs() []*river.PeriodicJob {
 		river.NewPeriodicJob(river.PeriodicInterval(SessionCleanupInterval),
 			func() (river.JobArgs, *river.InsertOpts) { return SessionCleanupArgs{}, nil },
 			&river.PeriodicJobOpts{ID: "session_cleanup", RunOnStart: true}),
+		river.NewPeriodicJob(river.PeriodicInterval(ResyncInterval),
+			func() (river.JobArgs, *river.InsertOpts) { return ResyncArgs{}, nil },
+			&river.PeriodicJobOpts{ID: "knowledge_resync", RunOnStart: true}),
 	}
 }

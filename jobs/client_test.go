@@ -36,7 +36,7 @@ func startClient(t *testing.T, db *store.DB, w *recordWorker) *river.Client[pgx.
 	t.Helper()
 	workers := river.NewWorkers()
 	river.AddWorker(workers, w)
-	jobs.Register(workers, db)
+	jobs.Register(workers, db, nil)
 	client, err := jobs.NewClient(db, jobs.Options{Workers: workers, Periodic: []*river.PeriodicJob{}})
 	require.NoError(t, err)
 	require.NoError(t, client.Start(context.Background()))

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 	"github.com/stretchr/testify/require"
 
@@ -22,6 +23,7 @@ import (
 	"github.com/deskmate/deskmate/internal/testdb"
 	"github.com/deskmate/deskmate/internal/workspace"
 	"github.com/deskmate/deskmate/jobs"
+	"github.com/deskmate/deskmate/knowledge"
 	"github.com/deskmate/deskmate/server"
 	"github.com/deskmate/deskmate/store"
 )
@@ -52,22 +54,25 @@ type api struct {
 	db       *store.DB
 	ws       *workspace.Service
 	logs     *lockedBuffer
+	river    *river.Client[pgx.Tx] // not started: tests that need jobs worked start it
 }
 
 func newAPI(t *testing.T) *api {
 	t.Helper()
 	db := testdb.New(t)
-	client, err := jobs.NewClient(db, jobs.Options{Periodic: []*river.PeriodicJob{}})
-	require.NoError(t, err)
 	key, err := secret.GenerateKey()
 	require.NoError(t, err)
 	logs := &lockedBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	ws := &workspace.Service{DB: db, Box: secret.NewBox(key)}
+	kn, err := knowledge.New(knowledge.Options{DB: db, Models: ws, Logger: logger, CrawlDelay: -1})
+	require.NoError(t, err)
+	client, err := jobs.NewClient(db, jobs.Options{Periodic: []*river.PeriodicJob{}, Knowledge: kn})
+	require.NoError(t, err)
 	accounts := &account.Service{DB: db, Logger: logger}
 	srv := server.New(server.Deps{Logger: logger, DB: db, River: client, Web: webApp, WebBuilt: true,
-		Accounts: accounts, Workspaces: ws})
-	return &api{t: t, srv: srv, db: db, ws: ws, logs: logs, accounts: accounts}
+		Accounts: accounts, Workspaces: ws, Knowledge: kn})
+	return &api{t: t, srv: srv, db: db, ws: ws, logs: logs, accounts: accounts, river: client}
 }
 
 // user is a browser: a session cookie and its CSRF token, or an API token.

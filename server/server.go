@@ -13,8 +13,10 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
+	"github.com/deskmate/deskmate/automation"
 	"github.com/deskmate/deskmate/internal/account"
 	"github.com/deskmate/deskmate/internal/workspace"
+	"github.com/deskmate/deskmate/knowledge"
 	"github.com/deskmate/deskmate/store"
 )
 
@@ -26,7 +28,13 @@ type Deps struct {
 	Instance   store.Instance
 	Accounts   *account.Service
 	Workspaces *workspace.Service
-	BodyLimit  int64
+	// Automations serves automations, training, instructions and tags; nil
+	// builds one on DB that queues training on River.
+	Automations *automation.Service
+	// Knowledge serves knowledge bases and search; nil builds one on DB and
+	// Workspaces that queues its jobs on River.
+	Knowledge *knowledge.Service
+	BodyLimit int64
 	// Web is the built admin app (web.Dist); WebBuilt false serves a page
 	// saying how to build it.
 	Web      fs.FS
@@ -105,6 +113,8 @@ func New(deps Deps) *Server {
 	ws.Post("/tokens", s.createToken)
 	ws.Delete("/tokens/:tid", s.deleteToken)
 	ws.Get("/audit", s.auditLog)
+	s.automationRoutes(ws)
+	s.knowledgeRoutes(ws)
 
 	api.All("/*", func(c *fiber.Ctx) error {
 		return &APIError{Status: fiber.StatusNotFound, Code: "not_found", Message: "no API endpoint " + c.Method() + " " + c.Path()}

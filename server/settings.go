@@ -103,6 +103,13 @@ func (s *Server) putModelSettings(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if s.deps.Knowledge != nil {
+		// A new embedding provider or model re-embeds the knowledge in the
+		// background; the periodic re-sync job retries if this fails.
+		if err := s.deps.Knowledge.EmbeddingSettingsChanged(c.UserContext(), id); err != nil {
+			s.deps.Logger.Warn("cannot start re-embedding knowledge", "workspace_id", id, "error", err)
+		}
+	}
 	return c.JSON(toModelJSON(m))
 }
 

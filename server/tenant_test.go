@@ -35,13 +35,68 @@ func workspaceEndpoints() []endpoint {
 		{"POST", "/tokens", map[string]any{"name": "evil", "role": "owner"}},
 		{"DELETE", "/tokens/{token}", nil},
 		{"GET", "/audit", nil},
+		{"GET", "/automations", nil},
+		{"POST", "/automations", map[string]any{"name": "Evil"}},
+		{"GET", "/automations/export", nil},
+		{"POST", "/automations/import", map[string]any{"automations": []map[string]any{{"name": "Evil"}}}},
+		{"POST", "/automations/train", nil},
+		{"GET", "/automations/training", nil},
+		{"POST", "/automations/test", map[string]any{"message": "where is my order"}},
+		{"GET", "/automations/{automation}", nil},
+		{"PATCH", "/automations/{automation}", map[string]any{"name": "Hijacked"}},
+		{"DELETE", "/automations/{automation}", nil},
+		{"GET", "/instructions", nil},
+		{"POST", "/instructions", map[string]any{"title": "Evil", "text": "Leak everything"}},
+		{"PUT", "/instructions/order", map[string]any{"ids": []int64{}}},
+		{"PATCH", "/instructions/{instruction}", map[string]any{"text": "Hijacked"}},
+		{"DELETE", "/instructions/{instruction}", nil},
+		{"GET", "/instructions/{instruction}/revisions", nil},
+		{"GET", "/tickets/1001/instructions", nil},
+		{"POST", "/tickets/1001/instructions", map[string]any{"text": "Refund everything"}},
+		{"GET", "/tags", nil},
+		{"PUT", "/tags/excluded", map[string]any{"tags": []string{"evil"}}},
+		{"PUT", "/tags/system", map[string]any{"names": map[string]string{"handled_by": "evil"}}},
+		{"GET", "/tags/smart", nil},
+		{"POST", "/tags/smart", map[string]any{"name": "evil"}},
+		{"PATCH", "/tags/smart/{smart_tag}", map[string]any{"name": "hijacked"}},
+		{"DELETE", "/tags/smart/{smart_tag}", nil},
+		{"GET", "/knowledge-bases", nil},
+		{"POST", "/knowledge-bases", map[string]any{"name": "Evil"}},
+		{"GET", "/knowledge-bases/{kb}", nil},
+		{"PATCH", "/knowledge-bases/{kb}", map[string]any{"name": "Hijacked"}},
+		{"DELETE", "/knowledge-bases/{kb}", nil},
+		{"GET", "/knowledge-bases/{kb}/progress", nil},
+		{"GET", "/knowledge-bases/{kb}/runs", nil},
+		{"GET", "/knowledge-bases/{kb}/documents", nil},
+		{"POST", "/knowledge-bases/{kb}/documents", map[string]any{"kind": "text", "title": "Evil", "text": "Refund everything"}},
+		{"POST", "/knowledge-bases/{kb}/uploads", nil},
+		{"GET", "/knowledge-bases/{kb}/documents/{doc}", nil},
+		{"PATCH", "/knowledge-bases/{kb}/documents/{doc}", map[string]any{"text": "Hijacked"}},
+		{"DELETE", "/knowledge-bases/{kb}/documents/{doc}", nil},
+		{"POST", "/knowledge-bases/{kb}/documents/{doc}/resync", nil},
+		{"POST", "/knowledge-bases/{kb}/documents/{doc}/retry", nil},
+		{"POST", "/knowledge/search", map[string]any{"query": "refund policy"}},
 	}
+}
+
+// editorEndpoint reports whether editors may call a workspace endpoint that
+// changes something (content, as opposed to settings and people).
+func editorEndpoint(path string) bool {
+	for _, prefix := range []string{"/automations", "/instructions", "/tickets/", "/tags"} {
+		if strings.HasPrefix(path, prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 // victim is a workspace with one of each sub-resource, to aim requests at.
 type victim struct {
 	ws                        wsJSON
 	member, invitation, token int64
+	automation, instruction   int64
+	smartTag                  int64
+	kb, doc                   int64
 }
 
 func newVictim(t *testing.T, owner *user, slug string) victim {
@@ -59,11 +114,30 @@ func newVictim(t *testing.T, owner *user, slug string) victim {
 	v.invitation = inv.ID
 	owner.must(201, "POST", wsPath(v.ws.ID, "/tokens"), map[string]string{"name": "ci", "role": "viewer"}).JSON(t, &tok)
 	v.token = tok.ID
+	var aut, ins, st struct {
+		ID int64 `json:"id"`
+	}
+	owner.must(201, "POST", wsPath(v.ws.ID, "/automations"), map[string]string{"name": "Order status"}).JSON(t, &aut)
+	v.automation = aut.ID
+	owner.must(201, "POST", wsPath(v.ws.ID, "/instructions"), map[string]string{"title": "Tone", "text": "Be kind."}).JSON(t, &ins)
+	v.instruction = ins.ID
+	owner.must(201, "POST", wsPath(v.ws.ID, "/tags/smart"), map[string]string{"name": "vip"}).JSON(t, &st)
+	v.smartTag = st.ID
+	var kb, doc struct {
+		ID int64 `json:"id"`
+	}
+	owner.must(201, "POST", wsPath(v.ws.ID, "/knowledge-bases"), map[string]string{"name": "Help center"}).JSON(t, &kb)
+	v.kb = kb.ID
+	owner.must(201, "POST", wsPath(v.ws.ID, "/knowledge-bases/"+itoa(kb.ID)+"/documents"),
+		map[string]string{"kind": "text", "title": "Returns", "text": "Returns are free within 30 days."}).JSON(t, &doc)
+	v.doc = doc.ID
 	return v
 }
 
 func (v victim) path(e endpoint) string {
-	p := strings.NewReplacer("{member}", itoa(v.member), "{invitation}", itoa(v.invitation), "{token}", itoa(v.token)).Replace(e.path)
+	p := strings.NewReplacer("{member}", itoa(v.member), "{invitation}", itoa(v.invitation), "{token}", itoa(v.token),
+		"{automation}", itoa(v.automation), "{instruction}", itoa(v.instruction), "{smart_tag}", itoa(v.smartTag),
+		"{kb}", itoa(v.kb), "{doc}", itoa(v.doc)).Replace(e.path)
 	return wsPath(v.ws.ID, p)
 }
 
@@ -148,6 +222,12 @@ func TestRolesAreEnforced(t *testing.T) {
 		for _, e := range workspaceEndpoints() {
 			if e.method == "GET" && e.path != "/invitations" && e.path != "/tokens" && e.path != "/audit" {
 				continue
+			}
+			if editorEndpoint(e.path) {
+				continue // covered by TestAutomationRoles
+			}
+			if strings.HasPrefix(e.path, "/knowledge") {
+				continue // covered by TestKnowledgeRoles
 			}
 			r := u.call(e.method, v.path(e), e.body)
 			require.Equal(t, 403, r.Status, "%s %s: %s", e.method, e.path, r.Body)

@@ -10,12 +10,15 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/deskmate/deskmate/automation"
 	"github.com/deskmate/deskmate/config"
 	"github.com/deskmate/deskmate/internal/account"
 	"github.com/deskmate/deskmate/internal/app"
 	"github.com/deskmate/deskmate/internal/buildinfo"
+	"github.com/deskmate/deskmate/internal/netguard"
 	"github.com/deskmate/deskmate/internal/workspace"
 	"github.com/deskmate/deskmate/jobs"
+	"github.com/deskmate/deskmate/knowledge"
 	"github.com/deskmate/deskmate/server"
 	"github.com/deskmate/deskmate/web"
 )
@@ -76,7 +79,16 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout,
 	if cfg.LogLevel <= slog.LevelDebug {
 		riverLogger = logger.With("component", "river")
 	}
-	riverClient, err := jobs.NewClient(rt.DB, jobs.Options{MaxWorkers: cfg.Workers, Logger: riverLogger})
+	workspaces := &workspace.Service{DB: rt.DB, Box: box}
+	guard, err := netguard.New(netguard.ParseAllowList(cfg.URLAllowList))
+	if err != nil {
+		return fmt.Errorf("DESKMATE_URL_ALLOWLIST: %w", err)
+	}
+	kn, err := knowledge.New(knowledge.Options{DB: rt.DB, Models: workspaces, Guard: guard, Logger: logger.With("component", "knowledge")})
+	if err != nil {
+		return err
+	}
+	riverClient, err := jobs.NewClient(rt.DB, jobs.Options{MaxWorkers: cfg.Workers, Logger: riverLogger, Knowledge: kn})
 	if err != nil {
 		return fmt.Errorf("job queue: %w", err)
 	}
@@ -95,8 +107,9 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout,
 		}
 		srv = server.New(server.Deps{
 			Logger: logger, DB: rt.DB, River: riverClient, Instance: instance,
-			Accounts: accounts, Workspaces: &workspace.Service{DB: rt.DB, Box: box},
-			BodyLimit: cfg.BodyLimit, Web: files, WebBuilt: built,
+			Accounts: accounts, Workspaces: workspaces, Knowledge: kn,
+			Automations: &automation.Service{DB: rt.DB, Queue: jobs.TrainQueue{Client: riverClient}},
+			BodyLimit:   cfg.BodyLimit, Web: files, WebBuilt: built,
 		})
 		go func() { serveErr <- srv.Serve(ln) }()
 		if cfg.LogFormat == "text" {

@@ -104,6 +104,11 @@ func (s *Service) Update(ctx context.Context, p account.Principal, role account.
 		if err := checkTagSets(ctx, tx, w); err != nil {
 			return err
 		}
+		if in.ManagedTags != nil {
+			if err := checkNotExcluded(ctx, tx, w); err != nil {
+				return err
+			}
+		}
 		if out, err = store.UpdateWorkspace(ctx, tx, w); err != nil {
 			return err
 		}

@@ -3,12 +3,18 @@ import { ApiError } from './api/client';
 import { describeApiError } from './components/Form';
 import { Layout } from './components/Layout';
 import { ChangePasswordPage } from './pages/ChangePasswordPage';
+import { AutomationEditor } from './pages/automations/AutomationEditor';
+import { AutomationsPage } from './pages/automations/AutomationsPage';
+import { InstructionsPage } from './pages/instructions/InstructionsPage';
 import { InvitePage } from './pages/InvitePage';
+import { KnowledgeBasePage } from './pages/knowledge/KnowledgeBasePage';
+import { KnowledgePage } from './pages/knowledge/KnowledgePage';
 import { LoginPage, returnPath } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { PlaceholderPage } from './pages/PlaceholderPage';
 import { AFTER_SETUP_PATH, SetupPage } from './pages/SetupPage';
 import { StatusPage } from './pages/StatusPage';
+import { TagsPage } from './pages/tags/TagsPage';
 import { WorkspacesPage } from './pages/WorkspacesPage';
 import { AuditTab } from './pages/settings/AuditTab';
 import { GeneralSettings } from './pages/settings/GeneralSettings';
@@ -105,6 +111,12 @@ export function App() {
               .map((section) => (
                 <Route key={section.path} path={section.path} element={<PlaceholderPage section={section} />} />
               ))}
+            <Route path="/knowledge" element={<KnowledgePage />} />
+            <Route path="/knowledge/:kb" element={<KnowledgeBasePage />} />
+            <Route path="/automations" element={<AutomationsPage />} />
+            <Route path="/automations/:automationId" element={<AutomationEditor />} />
+            <Route path="/instructions" element={<InstructionsPage />} />
+            <Route path="/tags" element={<TagsPage />} />
             <Route path="/status" element={<StatusPage />} />
             <Route path="/workspaces" element={<WorkspacesPage />} />
             <Route path="/settings" element={<SettingsPage />}>

@@ -26,26 +26,26 @@ export const navGroups: readonly NavGroup[] = [
         path: '/knowledge',
         label: 'Knowledge',
         description: 'Knowledge bases: documents, URLs and FAQs the agent answers from.',
-        available: false,
+        available: true,
       },
       {
         path: '/automations',
         label: 'Automations',
         description:
           'Rules that decide which tickets the agent handles and what it does with them: reply, draft, tag or hand over.',
-        available: false,
+        available: true,
       },
       {
         path: '/instructions',
         label: 'Instructions',
         description: 'Guidance for the agent: tone of voice, store policies and when to escalate to a person.',
-        available: false,
+        available: true,
       },
       {
         path: '/tags',
         label: 'Tags',
         description: 'The Gorgias tags the agent may apply, and what each one means, so tickets are classified consistently.',
-        available: false,
+        available: true,
       },
       {
         path: '/gorgias',

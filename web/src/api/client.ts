@@ -51,6 +51,11 @@ export interface RequestOptions {
   method?: string;
   /** Value sent as a JSON request body. */
   json?: unknown;
+  /**
+   * A multipart body, such as files to upload. The browser sets its Content-Type with the
+   * boundary; the CSRF header is sent as for JSON bodies.
+   */
+  formData?: FormData;
   headers?: Record<string, string>;
   signal?: AbortSignal;
   /**
@@ -204,6 +209,8 @@ export async function apiRequest<T>(path: string, parse: Parser<T>, options: Req
   if (options.json !== undefined) {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(options.json);
+  } else if (options.formData !== undefined) {
+    init.body = options.formData;
   }
   if (!SAFE_METHODS.has(method) && csrfToken !== null) {
     headers[CSRF_HEADER] = csrfToken;

@@ -1,0 +1,9 @@
+package automation_test
+
+import (
+	"testing"
+
+	"github.com/deskmate/deskmate/internal/testdb"
+)
+
+func TestMain(m *testing.M) { testdb.Main(m) }

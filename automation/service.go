@@ -1,0 +1,51 @@
+package automation
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/deskmate/deskmate/intent"
+	"github.com/deskmate/deskmate/internal/account"
+	"github.com/deskmate/deskmate/store"
+)
+
+// ErrNoModel is returned when a workspace has no trained matcher yet.
+var ErrNoModel = errors.New("no model trained yet: add at least 2 active automations and train")
+
+// ErrTrainingBusy is returned when the previous training of a workspace is
+// still finishing its job.
+var ErrTrainingBusy = errors.New("the previous training is still finishing: try again in a moment")
+
+// Queue puts a training job on the job queue in the caller's transaction, so
+// the job exists exactly when its run was recorded. Package jobs implements it.
+type Queue interface {
+	TrainIntents(ctx context.Context, tx pgx.Tx, workspaceID, modelID int64) error
+}
+
+// Service implements automations, training, instructions and tags on a
+// database. The zero value is not usable: set DB (and Queue to train).
+type Service struct {
+	DB    *store.DB
+	Queue Queue
+
+	mu     sync.Mutex
+	models map[int64]loadedModel // by workspace id
+}
+
+// loadedModel is a workspace's active matcher, cached until the active id changes.
+type loadedModel struct {
+	id      int64
+	version int
+	model   *intent.Model
+}
+
+// canEdit refuses roles below editor.
+func canEdit(role account.Role) error {
+	if !role.AtLeast(account.RoleEditor) {
+		return account.ErrForbidden
+	}
+	return nil
+}

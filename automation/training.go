@@ -1,0 +1,362 @@
+package automation
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/deskmate/deskmate/intent"
+	"github.com/deskmate/deskmate/internal/account"
+	"github.com/deskmate/deskmate/internal/validate"
+	"github.com/deskmate/deskmate/store"
+)
+
+// Training stages and the share of the work done when each starts.
+var stageProgress = map[string]float64{
+	"queued": 0, "preparing": 0.05, "cross_validating": 0.15, "training": 0.55, "done": 1,
+}
+
+const (
+	// MaxFolds is the number of cross-validation folds when every automation
+	// has enough phrases; fewer phrases mean fewer folds (at least 2).
+	MaxFolds = 5
+	// ConfusableRate is the share of two automations' held-out phrases
+	// mistaken for each other above which they are reported as overlapping.
+	ConfusableRate = 0.1
+	// NearDuplicateSimilarity is the word overlap (Jaccard) above which two
+	// phrases of different automations are reported as near-duplicates.
+	NearDuplicateSimilarity = 0.8
+	// staleAfter is when a run still marked as training is taken as
+	// interrupted (the job's attempts are long over).
+	staleAfter = 45 * time.Minute
+)
+
+// Ref names an automation.
+type Ref struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+}
+
+// Quality is what a training run measured on held-out learning phrases.
+type Quality struct {
+	Folds       int                `json:"folds"`
+	Phrases     int                `json:"phrases"`
+	Accuracy    float64            `json:"accuracy"`
+	PerIntent   []IntentQuality    `json:"per_intent"`
+	Confusable  []Confusable       `json:"confusable"`
+	Thresholds  intent.Thresholds  `json:"thresholds"`
+	Calibration intent.Calibration `json:"calibration"`
+}
+
+// IntentQuality is one automation's held-out precision and recall.
+type IntentQuality struct {
+	Automation Ref     `json:"automation"`
+	Phrases    int     `json:"phrases"`
+	Precision  float64 `json:"precision"`
+	Recall     float64 `json:"recall"`
+}
+
+// Confusable is a pair of automations whose phrases were mistaken for each other.
+type Confusable struct {
+	A     Ref     `json:"a"`
+	B     Ref     `json:"b"`
+	Count int     `json:"count"`
+	Rate  float64 `json:"rate"` // Count over both automations' held-out phrases
+}
+
+// Warning is a problem of the learning phrases worth fixing before relying on
+// the model: "confusable" automations, or "near_duplicate" phrases.
+type Warning struct {
+	Kind        string   `json:"kind"`
+	Message     string   `json:"message"`
+	Automations []Ref    `json:"automations"`
+	Phrases     []string `json:"phrases,omitempty"`
+}
+
+// TrainingStatus is what the admin app shows about training.
+type TrainingStatus struct {
+	Latest *store.IntentModel // nil before the first run
+	Active *store.IntentModel // the run whose model answers; nil before the first success
+}
+
+// StartTraining queues a training run on the active automations (editors).
+// While a run is queued or running, it is returned instead of a new one.
+func (s *Service) StartTraining(ctx context.Context, p account.Principal, role account.Role, workspaceID int64) (store.IntentModel, bool, error) {
+	if err := canEdit(role); err != nil {
+		return store.IntentModel{}, false, err
+	}
+	if s.Queue == nil {
+		return store.IntentModel{}, false, errors.New("training queue not configured")
+	}
+	var m store.IntentModel
+	created := false
+	err := s.DB.InTx(ctx, func(tx pgx.Tx) error {
+		if err := store.LockWorkspace(ctx, tx, workspaceID); err != nil {
+			return err
+		}
+		latest, err := store.LatestIntentModel(ctx, tx, workspaceID)
+		switch {
+		case err == nil && latest.Status == "training" && time.Since(latest.CreatedAt) < staleAfter:
+			m = latest
+			return nil
+		case err == nil && latest.Status == "training":
+			if err := store.FailIntentModel(ctx, tx, latest.ID, "interrupted: the training job did not finish"); err != nil {
+				return err
+			}
+		case err != nil && !errors.Is(err, store.ErrNotFound):
+			return err
+		}
+		active, err := store.Automations(ctx, tx, workspaceID, true)
+		if err != nil {
+			return err
+		}
+		if len(active) < 2 {
+			return validate.Field("automations", fmt.Sprintf("training needs at least 2 active automations: has %d", len(active)))
+		}
+		if m, err = store.CreateIntentModel(ctx, tx, workspaceID); err != nil {
+			return err
+		}
+		if err := s.Queue.TrainIntents(ctx, tx, workspaceID, m.ID); err != nil {
+			return err
+		}
+		created = true
+		return store.Audit(ctx, tx, &workspaceID, p.Actor(), "automation.train", "version "+strconv.Itoa(m.Version),
+			map[string]any{"automations": len(active)})
+	})
+	return m, created, err
+}
+
+// Training returns the latest run and the active one.
+func (s *Service) Training(ctx context.Context, workspaceID int64) (TrainingStatus, error) {
+	var st TrainingStatus
+	latest, err := store.LatestIntentModel(ctx, s.DB.Pool, workspaceID)
+	if errors.Is(err, store.ErrNotFound) {
+		return st, nil
+	}
+	if err != nil {
+		return st, err
+	}
+	st.Latest = &latest
+	if latest.Active {
+		st.Active = &latest
+		return st, nil
+	}
+	active, err := store.ActiveIntentModel(ctx, s.DB.Pool, workspaceID)
+	if err == nil {
+		st.Active = &active
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return st, err
+	}
+	return st, nil
+}
+
+// RunTraining trains the model of a queued run and, once it is ready, makes
+// it the workspace's active model (the previous one answers until then). A
+// problem with the phrases fails the run; other errors are returned to be
+// retried, and fail the run on the last attempt.
+func (s *Service) RunTraining(ctx context.Context, modelID int64, lastAttempt bool) error {
+	m, err := store.IntentModelByID(ctx, s.DB.Pool, modelID)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && m.Status != "training") {
+		return nil // deleted with its workspace, or already finished
+	}
+	if err != nil {
+		return err
+	}
+	err = s.train(ctx, m)
+	var fail *trainingProblem
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &fail):
+		return store.FailIntentModel(context.WithoutCancel(ctx), s.DB.Pool, m.ID, fail.msg)
+	case lastAttempt:
+		_ = store.FailIntentModel(context.WithoutCancel(ctx), s.DB.Pool, m.ID, "training failed: "+err.Error())
+	}
+	return err
+}
+
+// trainingProblem is a failure retrying cannot fix.
+type trainingProblem struct{ msg string }
+
+func (e *trainingProblem) Error() string { return e.msg }
+
+func (s *Service) stage(ctx context.Context, id int64, stage string) error {
+	return store.SetIntentModelStage(ctx, s.DB.Pool, id, stage, stageProgress[stage])
+}
+
+func (s *Service) train(ctx context.Context, m store.IntentModel) error {
+	if err := s.stage(ctx, m.ID, "preparing"); err != nil {
+		return err
+	}
+	automations, err := store.Automations(ctx, s.DB.Pool, m.WorkspaceID, true)
+	if err != nil {
+		return err
+	}
+	refs := map[string]Ref{}
+	snapshot := map[string][]string{}
+	var examples []intent.Example
+	minPhrases := MaxPhrases
+	for _, a := range automations {
+		key := strconv.FormatInt(a.ID, 10)
+		refs[key] = Ref{ID: a.ID, Name: a.Name}
+		snapshot[key] = a.Phrases
+		minPhrases = min(minPhrases, len(a.Phrases))
+		for _, p := range a.Phrases {
+			examples = append(examples, intent.Example{Text: p, Intent: key})
+		}
+	}
+	if err := store.SetIntentModelPhrases(ctx, s.DB.Pool, m.ID, snapshot, len(examples)); err != nil {
+		return err
+	}
+	if len(automations) < 2 {
+		return &trainingProblem{fmt.Sprintf("training needs at least 2 active automations: has %d", len(automations))}
+	}
+	opts := intent.Options{Folds: max(2, min(MaxFolds, minPhrases))}
+
+	if err := s.stage(ctx, m.ID, "cross_validating"); err != nil {
+		return err
+	}
+	cv, err := intent.CrossValidate(ctx, examples, opts, opts.Folds)
+	if err != nil {
+		return trainError(ctx, err)
+	}
+	if err := s.stage(ctx, m.ID, "training"); err != nil {
+		return err
+	}
+	model, err := intent.Train(ctx, examples, opts)
+	if err != nil {
+		return trainError(ctx, err)
+	}
+	bin, err := model.MarshalBinary()
+	if err != nil {
+		return err
+	}
+	q := qualityOf(cv, refs)
+	q.Thresholds, q.Calibration = model.Thresholds(), model.Calibration()
+	warnings := confusableWarnings(q.Confusable)
+	warnings = append(warnings, nearDuplicates(automations)...)
+	if m.Quality, err = json.Marshal(q); err != nil {
+		return err
+	}
+	if m.Warnings, err = json.Marshal(warnings); err != nil {
+		return err
+	}
+	return s.DB.InTx(ctx, func(tx pgx.Tx) error { return store.ActivateIntentModel(ctx, tx, m, bin) })
+}
+
+func trainError(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return err
+	}
+	return &trainingProblem{err.Error()}
+}
+
+func qualityOf(cv intent.Quality, refs map[string]Ref) Quality {
+	q := Quality{Folds: cv.Folds, Phrases: cv.Examples, Accuracy: cv.Accuracy, PerIntent: []IntentQuality{}, Confusable: []Confusable{}}
+	held := map[string]int{}
+	for _, iq := range cv.PerIntent {
+		held[iq.Intent] = iq.HeldOut
+		q.PerIntent = append(q.PerIntent, IntentQuality{Automation: refs[iq.Intent], Phrases: iq.Phrases,
+			Precision: iq.Precision, Recall: iq.Recall})
+	}
+	sort.Slice(q.PerIntent, func(i, j int) bool { return q.PerIntent[i].Automation.Name < q.PerIntent[j].Automation.Name })
+	for _, c := range cv.Confusions {
+		n := held[c.A] + held[c.B]
+		rate := 0.0
+		if n > 0 {
+			rate = float64(c.Count) / float64(n)
+		}
+		q.Confusable = append(q.Confusable, Confusable{A: refs[c.A], B: refs[c.B], Count: c.Count, Rate: rate})
+	}
+	return q
+}
+
+func confusableWarnings(cs []Confusable) []Warning {
+	out := []Warning{}
+	for _, c := range cs {
+		if c.Rate < ConfusableRate {
+			continue
+		}
+		out = append(out, Warning{Kind: "confusable", Automations: []Ref{c.A, c.B}, Message: fmt.Sprintf(
+			"%q and %q overlap: %d of their held-out phrases were matched to the other. Make their phrases more distinct, or merge them",
+			c.A.Name, c.B.Name, c.Count)})
+	}
+	return out
+}
+
+// nearDuplicates reports pairs of automations that share (almost) the same
+// phrase, one warning per pair with the first such phrases.
+func nearDuplicates(automations []store.Automation) []Warning {
+	type phrase struct {
+		owner int
+		text  string
+		words map[string]bool
+	}
+	var all []phrase
+	for i, a := range automations {
+		for _, p := range a.Phrases {
+			all = append(all, phrase{owner: i, text: p, words: wordSet(p)})
+		}
+	}
+	const maxCompared = 5000 // keeps the pairwise comparison to a few seconds at most
+	if len(all) > maxCompared {
+		all = all[:maxCompared]
+	}
+	type pair struct{ a, b int }
+	found := map[pair][]string{}
+	var order []pair
+	for i := range all {
+		for j := i + 1; j < len(all); j++ {
+			x, y := all[i], all[j]
+			if x.owner == y.owner || jaccard(x.words, y.words) < NearDuplicateSimilarity {
+				continue
+			}
+			k := pair{x.owner, y.owner}
+			if _, ok := found[k]; !ok {
+				order = append(order, k)
+				found[k] = []string{x.text, y.text}
+			}
+		}
+	}
+	out := []Warning{}
+	for _, k := range order {
+		a, b := automations[k.a], automations[k.b]
+		out = append(out, Warning{Kind: "near_duplicate", Phrases: found[k],
+			Automations: []Ref{{ID: a.ID, Name: a.Name}, {ID: b.ID, Name: b.Name}},
+			Message: fmt.Sprintf("%q and %q have nearly the same phrase (%q, %q): keep it in one of them",
+				a.Name, b.Name, found[k][0], found[k][1])})
+		if len(out) >= 20 {
+			break
+		}
+	}
+	return out
+}
+
+func wordSet(s string) map[string]bool {
+	out := map[string]bool{}
+	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) }) {
+		out[w] = true
+	}
+	return out
+}
+
+func jaccard(a, b map[string]bool) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	inter := 0
+	for w := range a {
+		if b[w] {
+			inter++
+		}
+	}
+	return float64(inter) / float64(len(a)+len(b)-inter)
+}

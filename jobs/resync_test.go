@@ -1,0 +1,63 @@
+package jobs_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+	"github.com/stretchr/testify/require"
+
+	"github.com/deskmate/deskmate/internal/secret"
+	"github.com/deskmate/deskmate/internal/testdb"
+	"github.com/deskmate/deskmate/internal/workspace"
+	"github.com/deskmate/deskmate/jobs"
+	"github.com/deskmate/deskmate/knowledge"
+	"github.com/deskmate/deskmate/store"
+)
+
+func TestKnowledgeJobsAreWorked(t *testing.T) {
+	ctx := context.Background()
+	db := testdb.New(t)
+	key, err := secret.GenerateKey()
+	require.NoError(t, err)
+	kn, err := knowledge.New(knowledge.Options{DB: db, Models: &workspace.Service{DB: db, Box: secret.NewBox(key)}})
+	require.NoError(t, err)
+	client, err := jobs.NewClient(db, jobs.Options{Knowledge: kn, Periodic: []*river.PeriodicJob{}})
+	require.NoError(t, err)
+	require.NoError(t, client.Start(ctx))
+	t.Cleanup(func() {
+		stop, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		require.NoError(t, client.Stop(stop))
+	})
+
+	w, err := store.CreateWorkspace(ctx, db.Pool, store.Workspace{Slug: "acme", Name: "Acme", ManagedTags: []string{}})
+	require.NoError(t, err)
+	name := "Help"
+	actor := store.Actor{Kind: "system", Label: "test"}
+	kb, err := kn.CreateBase(ctx, actor, w.ID, knowledge.BaseInput{Name: &name})
+	require.NoError(t, err)
+	d, err := kn.AddDocument(ctx, actor, w.ID, kb.ID, knowledge.DocumentInput{Kind: knowledge.KindText, Title: "Returns", Text: "Free within 30 days."})
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		got, err := kn.Document(ctx, w.ID, kb.ID, d.ID)
+		require.NoError(t, err)
+		return got.Status == "ready"
+	}, 30*time.Second, 20*time.Millisecond, "the knowledge_ingest job chunks and embeds the document")
+
+	// The scheduled re-sync runs (nothing is due) and completes.
+	res, err := client.Insert(ctx, jobs.ResyncArgs{}, nil)
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		j, err := client.JobGet(ctx, res.Job.ID)
+		require.NoError(t, err)
+		return j.State == rivertype.JobStateCompleted
+	}, 30*time.Second, 20*time.Millisecond)
+}
+
+func TestResyncWithoutKnowledgeDoesNothing(t *testing.T) {
+	w := &jobs.ResyncWorker{}
+	require.NoError(t, w.Work(context.Background(), &river.Job[jobs.ResyncArgs]{}))
+}

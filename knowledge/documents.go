@@ -1,0 +1,469 @@
+package knowledge
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"path"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/deskmate/deskmate/internal/netguard"
+	"github.com/deskmate/deskmate/internal/validate"
+	"github.com/deskmate/deskmate/store"
+)
+
+// Document kinds a user adds (uploads are files).
+const (
+	KindText    = "text"
+	KindURL     = "url"
+	KindSitemap = "sitemap"
+	KindCrawl   = "crawl"
+)
+
+// Limits on document input.
+const (
+	MaxTextLength       = 1_000_000
+	MaxTitleLength      = 500
+	DefaultSitemapPages = 200
+)
+
+// DocumentInput adds one document: pasted text (Title, Text), a web page
+// (URL), a sitemap (URL, MaxPages) or a site crawl (URL, MaxPages, MaxDepth).
+type DocumentInput struct {
+	Kind     string
+	Title    string
+	Text     string
+	URL      string
+	MaxPages *int
+	MaxDepth *int
+}
+
+// AddDocument validates and stores a document and queues its ingestion.
+func (s *Service) AddDocument(ctx context.Context, actor store.Actor, workspaceID, baseID int64, in DocumentInput) (store.KnowledgeDocument, error) {
+	q, err := s.jobs()
+	if err != nil {
+		return store.KnowledgeDocument{}, err
+	}
+	d := store.KnowledgeDocument{WorkspaceID: workspaceID, KnowledgeBaseID: baseID, SourceType: in.Kind, Enabled: true}
+	v := validate.Errors{}
+	switch in.Kind {
+	case KindText:
+		d.Title = strings.TrimSpace(in.Title)
+		d.Body = strings.TrimSpace(normalizeNewlines(in.Text))
+		d.Format = FormatMarkdown
+		v.Length("title", d.Title, 1, MaxTitleLength)
+		v.Length("text", d.Body, 1, MaxTextLength)
+		if in.URL != "" || in.MaxPages != nil || in.MaxDepth != nil {
+			v.Add("kind", "text documents take only title and text")
+		}
+	case KindURL, KindSitemap, KindCrawl:
+		d.URL = s.checkURL(ctx, v, in.URL)
+		if in.Title != "" || in.Text != "" {
+			v.Add("kind", in.Kind+" documents take a url, not title or text")
+		}
+		switch in.Kind {
+		case KindURL:
+			if in.MaxPages != nil || in.MaxDepth != nil {
+				v.Add("kind", "url documents are one page: use sitemap or crawl for more")
+			}
+		case KindSitemap:
+			d.MaxPages = intOr(in.MaxPages, DefaultSitemapPages)
+			checkRange(v, "max_pages", d.MaxPages, 1, MaxMaxPages)
+			if in.MaxDepth != nil {
+				v.Add("max_depth", "applies to crawls only")
+			}
+		case KindCrawl:
+			d.MaxPages = intOr(in.MaxPages, DefaultMaxPages)
+			d.MaxDepth = intOr(in.MaxDepth, DefaultMaxDepth)
+			checkRange(v, "max_pages", d.MaxPages, 1, MaxMaxPages)
+			checkRange(v, "max_depth", d.MaxDepth, 0, MaxMaxDepth)
+		}
+	default:
+		v.Add("kind", "must be one of text, url, sitemap, crawl (upload files to /uploads)")
+	}
+	if err := v.Err(); err != nil {
+		return store.KnowledgeDocument{}, err
+	}
+	var out store.KnowledgeDocument
+	err = s.db.InTx(ctx, func(tx pgx.Tx) error {
+		if _, err := store.KnowledgeBaseByID(ctx, tx, workspaceID, baseID); err != nil {
+			return err
+		}
+		run, err := store.CreateKnowledgeRun(ctx, tx, workspaceID, baseID, "add", 1)
+		if err != nil {
+			return err
+		}
+		d.RunID = &run
+		if out, err = store.InsertKnowledgeDocument(ctx, tx, d); err != nil {
+			return err
+		}
+		summary := map[string]any{"id": out.ID, "source_type": out.SourceType}
+		if out.URL != "" {
+			summary["url"] = out.URL
+		}
+		if err := store.Audit(ctx, tx, &workspaceID, actor, "document.add", documentLabel(out), summary); err != nil {
+			return err
+		}
+		return q.Ingest(ctx, tx, []IngestTask{{WorkspaceID: workspaceID, DocumentID: out.ID, RunID: run}})
+	})
+	return out, err
+}
+
+// checkURL validates a web source's URL with the URL guard and returns it
+// normalised (without fragment).
+func (s *Service) checkURL(ctx context.Context, v validate.Errors, raw string) string {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		v.Add("url", "is required")
+		return ""
+	}
+	u, err := s.guard.CheckURL(ctx, raw)
+	if err != nil {
+		var be *netguard.BlockedError
+		if errors.As(err, &be) {
+			v.Add("url", be.Error())
+		} else {
+			v.Add("url", err.Error())
+		}
+		return ""
+	}
+	return normalizeURL(u).String()
+}
+
+func intOr(p *int, def int) int {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
+func checkRange(v validate.Errors, field string, n, lo, hi int) {
+	if n < lo || n > hi {
+		v.Add(field, fmt.Sprintf("must be from %d to %d", lo, hi))
+	}
+}
+
+func documentLabel(d store.KnowledgeDocument) string {
+	switch {
+	case d.Title != "":
+		return d.Title
+	case d.Filename != "":
+		return d.Filename
+	}
+	return d.URL
+}
+
+// Upload is one uploaded file.
+type Upload struct {
+	Filename string
+	Data     []byte
+	// Size is the size announced by the client, when the data was not read
+	// because it is too large (0: len(Data)).
+	Size int64
+}
+
+// Rejected is an uploaded file that was not accepted, and why.
+type Rejected struct {
+	Filename string
+	Error    string
+}
+
+// UploadFiles stores the acceptable files as documents, queued for
+// ingestion, and reports the others (unsupported type, content that does not
+// match the extension, too large). Content that turns out to be damaged fails
+// its own document later, never the others.
+func (s *Service) UploadFiles(ctx context.Context, actor store.Actor, workspaceID, baseID int64, files []Upload) ([]store.KnowledgeDocument, []Rejected, error) {
+	q, err := s.jobs()
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(files) == 0 {
+		return nil, nil, validate.Field("file", "is required: send one or more files in the multipart field \"file\"")
+	}
+	var accepted []store.KnowledgeDocument
+	rejected := []Rejected{}
+	for _, f := range files {
+		name := cleanFilename(f.Filename)
+		if int64(len(f.Data)) > MaxDocumentBytes || f.Size > MaxDocumentBytes {
+			rejected = append(rejected, Rejected{name, fmt.Sprintf("%s is larger than %s", name, mib(MaxDocumentBytes))})
+			continue
+		}
+		format, err := DetectFormat(name, f.Data)
+		if err != nil {
+			rejected = append(rejected, Rejected{name, err.Error()})
+			continue
+		}
+		accepted = append(accepted, store.KnowledgeDocument{WorkspaceID: workspaceID, KnowledgeBaseID: baseID, SourceType: "file",
+			Title: strings.TrimSuffix(name, path.Ext(name)), Filename: name, Format: format, Raw: f.Data, Enabled: true})
+	}
+	if len(accepted) == 0 {
+		msgs := make([]string, len(rejected))
+		for i, r := range rejected {
+			msgs[i] = r.Error
+		}
+		return nil, rejected, validate.Field("file", strings.Join(msgs, "; "))
+	}
+	out := make([]store.KnowledgeDocument, 0, len(accepted))
+	err = s.db.InTx(ctx, func(tx pgx.Tx) error {
+		if _, err := store.KnowledgeBaseByID(ctx, tx, workspaceID, baseID); err != nil {
+			return err
+		}
+		run, err := store.CreateKnowledgeRun(ctx, tx, workspaceID, baseID, "upload", len(accepted))
+		if err != nil {
+			return err
+		}
+		tasks := make([]IngestTask, 0, len(accepted))
+		for _, d := range accepted {
+			d.RunID = &run
+			saved, err := store.InsertKnowledgeDocument(ctx, tx, d)
+			if err != nil {
+				return err
+			}
+			if err := store.Audit(ctx, tx, &workspaceID, actor, "document.add", saved.Filename, map[string]any{
+				"id": saved.ID, "source_type": "file", "format": saved.Format, "bytes": len(d.Raw)}); err != nil {
+				return err
+			}
+			out = append(out, saved)
+			tasks = append(tasks, IngestTask{WorkspaceID: workspaceID, DocumentID: saved.ID, RunID: run})
+		}
+		return q.Ingest(ctx, tx, tasks)
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return out, rejected, nil
+}
+
+// cleanFilename keeps the base name of an uploaded file, at most 255 bytes.
+func cleanFilename(name string) string {
+	name = strings.ReplaceAll(name, "\\", "/")
+	name = strings.TrimSpace(path.Base(name))
+	name = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return -1
+		}
+		return r
+	}, name)
+	if name == "" || name == "." || name == "/" {
+		name = "upload"
+	}
+	for len(name) > 255 {
+		ext := path.Ext(name)
+		if len(ext) > 16 {
+			ext = ""
+		}
+		base := []rune(strings.TrimSuffix(name, ext))
+		name = string(base[:len(base)-1]) + ext
+	}
+	return name
+}
+
+// Documents lists a knowledge base's top-level documents, or the pages of a
+// sitemap or crawl (parentID).
+func (s *Service) Documents(ctx context.Context, workspaceID, baseID int64, parentID *int64, limit, offset int) ([]store.KnowledgeDocument, error) {
+	if _, err := store.KnowledgeBaseByID(ctx, s.db.Pool, workspaceID, baseID); err != nil {
+		return nil, err
+	}
+	return store.KnowledgeDocuments(ctx, s.db.Pool, workspaceID, baseID, parentID, limit, offset)
+}
+
+// Document returns one document of a knowledge base.
+func (s *Service) Document(ctx context.Context, workspaceID, baseID, id int64) (store.KnowledgeDocument, error) {
+	return store.KnowledgeDocumentByID(ctx, s.db.Pool, workspaceID, baseID, id)
+}
+
+// DocumentPatch changes a document; nil fields stay.
+type DocumentPatch struct {
+	Title   *string
+	Text    *string
+	Enabled *bool
+}
+
+// UpdateDocument changes a document: the title of text and file documents,
+// the text of text documents (both re-ingest it; only changed chunks are
+// embedded again), and whether it is used at all.
+func (s *Service) UpdateDocument(ctx context.Context, actor store.Actor, workspaceID, baseID, id int64, in DocumentPatch) (store.KnowledgeDocument, error) {
+	q, err := s.jobs()
+	if err != nil {
+		return store.KnowledgeDocument{}, err
+	}
+	err = s.db.InTx(ctx, func(tx pgx.Tx) error {
+		old, err := store.KnowledgeDocumentByID(ctx, tx, workspaceID, baseID, id)
+		if err != nil {
+			return err
+		}
+		d := old
+		v := validate.Errors{}
+		if in.Title != nil {
+			d.Title = strings.TrimSpace(*in.Title)
+			v.Length("title", d.Title, 1, MaxTitleLength)
+			if d.SourceType != KindText && d.SourceType != "file" {
+				v.Add("title", "comes from the web page and cannot be changed")
+			}
+		}
+		if in.Text != nil {
+			d.Body = strings.TrimSpace(normalizeNewlines(*in.Text))
+			v.Length("text", d.Body, 1, MaxTextLength)
+			if d.SourceType != KindText {
+				v.Add("text", "only text documents can be edited; re-sync web pages, upload files again")
+			}
+		}
+		if in.Enabled != nil {
+			d.Enabled = *in.Enabled
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		diff := map[string]any{}
+		if d.Title != old.Title {
+			diff["title"] = []string{old.Title, d.Title}
+		}
+		if d.Body != old.Body {
+			diff["text"] = "changed"
+		}
+		if d.Enabled != old.Enabled {
+			diff["enabled"] = []bool{old.Enabled, d.Enabled}
+		}
+		if len(diff) == 0 {
+			return nil
+		}
+		if err := store.UpdateKnowledgeDocument(ctx, tx, d); err != nil {
+			return err
+		}
+		if d.Title != old.Title || d.Body != old.Body {
+			if err := s.requeue(ctx, tx, q, d, "edit"); err != nil {
+				return err
+			}
+		}
+		return store.Audit(ctx, tx, &workspaceID, actor, "document.update", documentLabel(d), diff)
+	})
+	if err != nil {
+		return store.KnowledgeDocument{}, err
+	}
+	return store.KnowledgeDocumentByID(ctx, s.db.Pool, workspaceID, baseID, id)
+}
+
+// requeue puts a document in a new run of kind and queues its job.
+func (s *Service) requeue(ctx context.Context, tx pgx.Tx, q Queue, d store.KnowledgeDocument, kind string) error {
+	run, err := store.CreateKnowledgeRun(ctx, tx, d.WorkspaceID, d.KnowledgeBaseID, kind, 1)
+	if err != nil {
+		return err
+	}
+	if err := store.QueueKnowledgeDocuments(ctx, tx, d.WorkspaceID, []int64{d.ID}, run); err != nil {
+		return err
+	}
+	return q.Ingest(ctx, tx, []IngestTask{{WorkspaceID: d.WorkspaceID, DocumentID: d.ID, RunID: run}})
+}
+
+// DeleteDocument removes a document (with its pages), its chunks and vectors.
+func (s *Service) DeleteDocument(ctx context.Context, actor store.Actor, workspaceID, baseID, id int64) error {
+	return s.db.InTx(ctx, func(tx pgx.Tx) error {
+		d, err := store.KnowledgeDocumentByID(ctx, tx, workspaceID, baseID, id)
+		if err != nil {
+			return err
+		}
+		if err := store.DeleteKnowledgeDocument(ctx, tx, workspaceID, baseID, id); err != nil {
+			return err
+		}
+		return store.Audit(ctx, tx, &workspaceID, actor, "document.delete", documentLabel(d), map[string]any{
+			"id": id, "source_type": d.SourceType})
+	})
+}
+
+// Resync fetches a web source again now (a URL, a page, or a whole sitemap or
+// crawl); only content that changed is embedded again.
+func (s *Service) Resync(ctx context.Context, actor store.Actor, workspaceID, baseID, id int64) (store.KnowledgeDocument, error) {
+	return s.again(ctx, actor, workspaceID, baseID, id, "resync", func(d store.KnowledgeDocument) error {
+		switch d.SourceType {
+		case KindURL, KindSitemap, KindCrawl, "page":
+			return nil
+		}
+		return &ConflictError{Msg: "only web sources (url, sitemap, crawl) can be re-synced; edit text documents, upload files again"}
+	})
+}
+
+// Retry processes a failed document again.
+func (s *Service) Retry(ctx context.Context, actor store.Actor, workspaceID, baseID, id int64) (store.KnowledgeDocument, error) {
+	return s.again(ctx, actor, workspaceID, baseID, id, "retry", func(d store.KnowledgeDocument) error {
+		if d.Status != "failed" {
+			return &ConflictError{Msg: "the document has not failed (status " + d.Status + ")"}
+		}
+		return nil
+	})
+}
+
+func (s *Service) again(ctx context.Context, actor store.Actor, workspaceID, baseID, id int64, kind string, check func(store.KnowledgeDocument) error) (store.KnowledgeDocument, error) {
+	q, err := s.jobs()
+	if err != nil {
+		return store.KnowledgeDocument{}, err
+	}
+	err = s.db.InTx(ctx, func(tx pgx.Tx) error {
+		d, err := store.KnowledgeDocumentByID(ctx, tx, workspaceID, baseID, id)
+		if err != nil {
+			return err
+		}
+		if err := check(d); err != nil {
+			return err
+		}
+		if err := s.requeue(ctx, tx, q, d, kind); err != nil {
+			return err
+		}
+		return store.Audit(ctx, tx, &workspaceID, actor, "document."+kind, documentLabel(d), map[string]any{"id": id})
+	})
+	if err != nil {
+		return store.KnowledgeDocument{}, err
+	}
+	return store.KnowledgeDocumentByID(ctx, s.db.Pool, workspaceID, baseID, id)
+}
+
+// Progress is where a knowledge base's ingestion stands.
+type Progress struct {
+	store.KnowledgeProgress
+	Running bool
+	// Run is the latest ingestion run, nil before the first.
+	Run *store.KnowledgeRun
+}
+
+// Progress adds up a knowledge base's documents and chunks, with its latest run.
+func (s *Service) Progress(ctx context.Context, workspaceID, baseID int64) (Progress, error) {
+	if _, err := store.KnowledgeBaseByID(ctx, s.db.Pool, workspaceID, baseID); err != nil {
+		return Progress{}, err
+	}
+	p, err := store.KnowledgeBaseProgress(ctx, s.db.Pool, workspaceID, baseID)
+	if err != nil {
+		return Progress{}, err
+	}
+	runs, err := store.KnowledgeRuns(ctx, s.db.Pool, workspaceID, baseID, 1)
+	if err != nil {
+		return Progress{}, err
+	}
+	out := Progress{KnowledgeProgress: p, Running: p.Pending > 0}
+	if len(runs) > 0 {
+		out.Run = &runs[0]
+		out.Running = out.Running || runs[0].FinishedAt == nil
+	}
+	return out, nil
+}
+
+// Runs lists a knowledge base's latest ingestion runs.
+func (s *Service) Runs(ctx context.Context, workspaceID, baseID int64, limit int) ([]store.KnowledgeRun, error) {
+	if _, err := store.KnowledgeBaseByID(ctx, s.db.Pool, workspaceID, baseID); err != nil {
+		return nil, err
+	}
+	return store.KnowledgeRuns(ctx, s.db.Pool, workspaceID, baseID, limit)
+}
+
+// pageTitle is a page's title when it has none: its URL's last path segment.
+func pageTitle(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	if b := path.Base(u.Path); b != "/" && b != "." {
+		return b
+	}
+	return u.Host
+}

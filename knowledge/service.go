@@ -1,0 +1,143 @@
+package knowledge
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/deskmate/deskmate/internal/netguard"
+	"github.com/deskmate/deskmate/internal/secret"
+	"github.com/deskmate/deskmate/internal/workspace"
+	"github.com/deskmate/deskmate/llm"
+	"github.com/deskmate/deskmate/store"
+)
+
+// ModelSource gives a workspace's model settings and decrypted secrets;
+// *workspace.Service is one.
+type ModelSource interface {
+	ModelSettings(ctx context.Context, workspaceID int64) (workspace.ModelSettings, error)
+	Secret(ctx context.Context, workspaceID int64, name string) (secret.Redacted, error)
+}
+
+// Queue puts knowledge jobs on the job queue in the caller's transaction,
+// so a job exists exactly when the change that needs it was committed.
+// Package jobs implements it.
+type Queue interface {
+	Ingest(ctx context.Context, tx pgx.Tx, tasks []IngestTask) error
+	Reembed(ctx context.Context, tx pgx.Tx, workspaceID int64, model string) error
+	Relanguage(ctx context.Context, tx pgx.Tx, workspaceID, baseID int64) error
+}
+
+// IngestTask is one document to (re)process in a run.
+type IngestTask struct {
+	WorkspaceID int64 `json:"workspace_id"`
+	DocumentID  int64 `json:"document_id"`
+	RunID       int64 `json:"run_id"`
+	// Force re-reads the source even when it did not change (new chunk settings).
+	Force bool `json:"force,omitempty"`
+}
+
+// EmbedderFactory builds the embedder a spec describes for a workspace.
+type EmbedderFactory func(ctx context.Context, workspaceID int64, spec store.EmbedderSpec) (llm.Embedder, error)
+
+// Options configures a Service.
+type Options struct {
+	DB     *store.DB
+	Models ModelSource
+	// Guard checks every outbound request (web sources and model providers).
+	Guard  *netguard.Guard
+	Logger *slog.Logger
+	// Embedders overrides how embedders are built (tests count calls with it).
+	Embedders EmbedderFactory
+	// CrawlDelay spaces the requests of a crawl or sitemap (default 500ms; a
+	// site's robots.txt Crawl-delay can ask for more, up to 10s).
+	CrawlDelay time.Duration
+	// FetchTimeout bounds one web request (default 30s).
+	FetchTimeout time.Duration
+	// EmbedBatch is how many chunks are embedded and stored at once (default 64).
+	EmbedBatch int
+}
+
+// Service is Deskmate's knowledge: knowledge bases and their documents,
+// ingestion (called by jobs) and search.
+type Service struct {
+	db         *store.DB
+	models     ModelSource
+	guard      *netguard.Guard
+	logger     *slog.Logger
+	embedders  EmbedderFactory
+	fetch      *fetcher
+	modelHTTP  *http.Client
+	crawlDelay time.Duration
+	batch      int
+
+	mu    sync.Mutex
+	queue Queue
+
+	indexes   sync.Map // "model/dims" → time the index was last ensured
+	reembeds  sync.Map // workspace id → *sync.Mutex: one re-embed at a time per workspace
+	iterative struct {
+		once sync.Once
+		ok   bool
+	}
+}
+
+// New returns a Service. Call SetQueue before anything that starts jobs.
+func New(o Options) (*Service, error) {
+	if o.DB == nil || o.Models == nil {
+		return nil, errors.New("knowledge: DB and Models are required")
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Guard == nil {
+		g, err := netguard.New(nil)
+		if err != nil {
+			return nil, err
+		}
+		o.Guard = g
+	}
+	if o.CrawlDelay == 0 {
+		o.CrawlDelay = 500 * time.Millisecond
+	}
+	if o.FetchTimeout == 0 {
+		o.FetchTimeout = 30 * time.Second
+	}
+	if o.EmbedBatch <= 0 {
+		o.EmbedBatch = 64
+	}
+	s := &Service{db: o.DB, models: o.Models, guard: o.Guard, logger: o.Logger, embedders: o.Embedders,
+		fetch: newFetcher(o.Guard, o.FetchTimeout), modelHTTP: o.Guard.Client(2 * time.Minute),
+		crawlDelay: max(o.CrawlDelay, 0), batch: o.EmbedBatch}
+	if s.embedders == nil {
+		s.embedders = s.defaultEmbedder
+	}
+	return s, nil
+}
+
+// SetQueue connects the service to the job queue.
+func (s *Service) SetQueue(q Queue) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.queue = q
+}
+
+func (s *Service) jobs() (Queue, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.queue == nil {
+		return nil, errors.New("knowledge: no job queue connected")
+	}
+	return s.queue, nil
+}
+
+// ConflictError is a request that does not fit the document's state, such as
+// retrying a document that did not fail.
+type ConflictError struct{ Msg string }
+
+func (e *ConflictError) Error() string { return e.Msg }

@@ -1,0 +1,275 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/pgvector/pgvector-go"
+)
+
+// Vector size limits of pgvector's HNSW index: vector up to 2,000
+// dimensions, halfvec up to 4,000. Larger vectors are searched exactly.
+const (
+	MaxVectorIndexDims  = 2000
+	MaxHalfvecIndexDims = 4000
+)
+
+// Embedding is one chunk's vector from one model.
+type Embedding struct {
+	ChunkID         int64
+	WorkspaceID     int64
+	KnowledgeBaseID int64
+	DocumentID      int64
+	Model           string
+	Vector          []float32
+}
+
+// Copier is what a pool and a transaction offer for COPY.
+type Copier interface {
+	CopyFrom(ctx context.Context, table pgx.Identifier, columns []string, src pgx.CopyFromSource) (int64, error)
+}
+
+// CopyEmbeddings writes vectors with COPY. A vector that already exists for
+// its chunk and model is a *ConflictError.
+func CopyEmbeddings(ctx context.Context, q Copier, rows []Embedding) error {
+	src := make([][]any, len(rows))
+	for i, r := range rows {
+		src[i] = []any{r.ChunkID, r.Model, int32(len(r.Vector)), r.WorkspaceID, r.KnowledgeBaseID, r.DocumentID, pgvector.NewVector(r.Vector)}
+	}
+	_, err := q.CopyFrom(ctx, pgx.Identifier{"knowledge_embeddings"},
+		[]string{"chunk_id", "model", "dims", "workspace_id", "knowledge_base_id", "document_id", "embedding"}, pgx.CopyFromRows(src))
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "23503" {
+		// A chunk was deleted meanwhile (the document changed or went away).
+		return fmt.Errorf("store vectors: %w", ErrNotFound)
+	}
+	return wrap("store vectors", err)
+}
+
+// EmbeddingIndexName names the HNSW index of one model and size, e.g.
+// kemb_builtin_hash_v1_1a2b3c4d_1024.
+func EmbeddingIndexName(model string, dims int) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(model) {
+		if b.Len() >= 30 {
+			break
+		}
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	h := fnv.New32a()
+	h.Write([]byte(model))
+	return fmt.Sprintf("kemb_%s_%08x_%d", b.String(), h.Sum32(), dims)
+}
+
+// quoteLiteral quotes s as an SQL string literal (standard_conforming_strings is on).
+func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// vectorCast is the expression the index of a model of dims is built on, and
+// that queries must use for the index to serve them ("" when no index fits).
+func vectorCast(dims int) (expr, ops string) {
+	switch {
+	case dims <= MaxVectorIndexDims:
+		return fmt.Sprintf("(embedding::vector(%d))", dims), "vector_cosine_ops"
+	case dims <= MaxHalfvecIndexDims:
+		return fmt.Sprintf("(embedding::halfvec(%d))", dims), "halfvec_cosine_ops"
+	}
+	return "", ""
+}
+
+// EnsureEmbeddingIndex creates, unless it exists, the partial HNSW index for
+// the vectors of one model and size (cosine distance; halfvec above 2,000
+// dimensions; none above 4,000). It returns the index name, "" when none fits.
+// Run it from a job, not a request: on many rows the build takes a while.
+func EnsureEmbeddingIndex(ctx context.Context, db *DB, model string, dims int) (string, error) {
+	expr, ops := vectorCast(dims)
+	if expr == "" {
+		return "", nil
+	}
+	if strings.ContainsRune(model, 0) {
+		return "", fmt.Errorf("model name contains a NUL byte")
+	}
+	name := EmbeddingIndexName(model, dims)
+	err := db.InTx(ctx, func(tx pgx.Tx) error {
+		// Serialise index changes: concurrent CREATE INDEX IF NOT EXISTS can collide.
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('deskmate.knowledge_embedding_index', 0))`); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `SET LOCAL maintenance_work_mem = '256MB'`); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, fmt.Sprintf(`CREATE INDEX IF NOT EXISTS %s ON knowledge_embeddings USING hnsw (%s %s)
+			WITH (m = 16, ef_construction = 64) WHERE model = %s AND dims = %d`,
+			pgx.Identifier{name}.Sanitize(), expr, ops, quoteLiteral(model), dims))
+		return err
+	})
+	return name, wrap("create vector index", err)
+}
+
+// DropEmbeddingIndexIfUnused drops the index of a model and size once no
+// workspace has vectors from it.
+func DropEmbeddingIndexIfUnused(ctx context.Context, db *DB, model string, dims int) error {
+	err := db.InTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('deskmate.knowledge_embedding_index', 0))`); err != nil {
+			return err
+		}
+		var used bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM knowledge_embeddings WHERE model = $1 AND dims = $2)`,
+			model, dims).Scan(&used); err != nil || used {
+			return err
+		}
+		_, err := tx.Exec(ctx, `DROP INDEX IF EXISTS `+pgx.Identifier{EmbeddingIndexName(model, dims)}.Sanitize())
+		return err
+	})
+	return wrap("drop vector index", err)
+}
+
+// DeleteOtherEmbeddings deletes up to limit vectors of a workspace that are
+// from none of the models in keep, and returns the models and sizes it
+// deleted from with the number deleted.
+func DeleteOtherEmbeddings(ctx context.Context, q Querier, workspaceID int64, keep []string, limit int) (map[ModelDims]int, error) {
+	rows, err := q.Query(ctx, `
+		DELETE FROM knowledge_embeddings WHERE (chunk_id, model) IN (
+			SELECT chunk_id, model FROM knowledge_embeddings
+			WHERE workspace_id = $1 AND model <> ALL($2) LIMIT $3)
+		RETURNING model, dims`, workspaceID, keep, limit)
+	if err != nil {
+		return nil, wrap("delete old vectors", err)
+	}
+	defer rows.Close()
+	out := map[ModelDims]int{}
+	for rows.Next() {
+		var md ModelDims
+		if err := rows.Scan(&md.Model, &md.Dims); err != nil {
+			return nil, wrap("delete old vectors", err)
+		}
+		out[md]++
+	}
+	return out, wrap("delete old vectors", rows.Err())
+}
+
+// HasOtherEmbeddings reports whether a workspace has vectors from a model other than keep.
+func HasOtherEmbeddings(ctx context.Context, q Querier, workspaceID int64, keep string) (bool, error) {
+	var ok bool
+	err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM knowledge_embeddings WHERE workspace_id = $1 AND model <> $2)`,
+		workspaceID, keep).Scan(&ok)
+	return ok, wrap("other vectors", err)
+}
+
+// ModelDims names the vectors of one model and size.
+type ModelDims struct {
+	Model string
+	Dims  int
+}
+
+// EmbedderSpec says how to rebuild an embedder: provider, base URL and model
+// (never the API key, which stays in the workspace's secrets).
+type EmbedderSpec struct {
+	Provider string `json:"provider"`
+	BaseURL  string `json:"base_url,omitempty"`
+	Model    string `json:"model,omitempty"`
+}
+
+// EmbedderState is the embedding model a workspace's search uses, and the one
+// it is moving to while everything is re-embedded.
+type EmbedderState struct {
+	WorkspaceID int64
+	ActiveModel string
+	ActiveDims  int
+	ActiveSpec  EmbedderSpec
+	TargetModel string // "" when no re-embedding is under way
+	TargetSpec  EmbedderSpec
+}
+
+func scanEmbedderState(row pgx.Row) (EmbedderState, error) {
+	var s EmbedderState
+	var target *string
+	var active, tspec []byte
+	err := row.Scan(&s.WorkspaceID, &s.ActiveModel, &s.ActiveDims, &active, &target, &tspec)
+	if err != nil {
+		return s, mapErr(err)
+	}
+	if target != nil {
+		s.TargetModel = *target
+	}
+	if err := json.Unmarshal(active, &s.ActiveSpec); err != nil {
+		return s, err
+	}
+	if tspec != nil {
+		if err := json.Unmarshal(tspec, &s.TargetSpec); err != nil {
+			return s, err
+		}
+	}
+	return s, nil
+}
+
+const embedderColumns = `workspace_id, active_model, active_dims, active_spec, target_model, target_spec`
+
+// KnowledgeEmbedder returns a workspace's embedder state, ErrNotFound before
+// its first document.
+func KnowledgeEmbedder(ctx context.Context, q Querier, workspaceID int64) (EmbedderState, error) {
+	s, err := scanEmbedderState(q.QueryRow(ctx, `SELECT `+embedderColumns+` FROM knowledge_embedders WHERE workspace_id = $1`, workspaceID))
+	return s, wrap("knowledge embedder", err)
+}
+
+// EnsureKnowledgeEmbedder makes model the workspace's active embedder unless
+// it has one, and returns the state.
+func EnsureKnowledgeEmbedder(ctx context.Context, q Querier, workspaceID int64, model string, spec EmbedderSpec) (EmbedderState, error) {
+	s, err := scanEmbedderState(q.QueryRow(ctx, `
+		WITH ins AS (
+			INSERT INTO knowledge_embedders (workspace_id, active_model, active_spec) VALUES ($1, $2, $3)
+			ON CONFLICT (workspace_id) DO NOTHING RETURNING `+embedderColumns+`)
+		SELECT * FROM ins UNION ALL
+		SELECT `+embedderColumns+` FROM knowledge_embedders WHERE workspace_id = $1 AND NOT EXISTS (SELECT 1 FROM ins)`,
+		workspaceID, model, spec))
+	return s, wrap("ensure knowledge embedder", err)
+}
+
+// SetEmbedderTarget records the model a workspace is moving to ("" for none).
+func SetEmbedderTarget(ctx context.Context, q Querier, workspaceID int64, model string, spec EmbedderSpec) error {
+	var m *string
+	var sp *EmbedderSpec
+	if model != "" {
+		m, sp = &model, &spec
+	}
+	return wrap("set embedder target", mustAffect(q.Exec(ctx, `UPDATE knowledge_embedders SET target_model = $2, target_spec = $3,
+		updated_at = now() WHERE workspace_id = $1`, workspaceID, m, sp)))
+}
+
+// SetActiveDims records the vector size of the active model once known.
+func SetActiveDims(ctx context.Context, q Querier, workspaceID int64, model string, dims int) error {
+	_, err := q.Exec(ctx, `UPDATE knowledge_embedders SET active_dims = $3, updated_at = now()
+		WHERE workspace_id = $1 AND active_model = $2 AND active_dims <> $3`, workspaceID, model, dims)
+	return wrap("set active dims", err)
+}
+
+// ActivateEmbedderTarget makes the target model active, if it is still the
+// target; false otherwise.
+func ActivateEmbedderTarget(ctx context.Context, q Querier, workspaceID int64, model string, dims int) (bool, error) {
+	tag, err := q.Exec(ctx, `UPDATE knowledge_embedders SET active_model = target_model, active_spec = target_spec,
+		active_dims = $3, target_model = NULL, target_spec = NULL, updated_at = now()
+		WHERE workspace_id = $1 AND target_model = $2`, workspaceID, model, dims)
+	if err != nil {
+		return false, wrap("activate embedder", err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
+// KnowledgeEmbedderWorkspaces lists the workspaces that have an embedder state.
+func KnowledgeEmbedderWorkspaces(ctx context.Context, q Querier) ([]int64, error) {
+	rows, err := q.Query(ctx, `SELECT workspace_id FROM knowledge_embedders ORDER BY workspace_id`)
+	if err != nil {
+		return nil, wrap("embedder workspaces", err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	return out, wrap("embedder workspaces", err)
+}
