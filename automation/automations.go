@@ -188,6 +188,9 @@ func (s *Service) CreateAutomation(ctx context.Context, p account.Principal, rol
 	}
 	var out store.Automation
 	err := s.DB.InTx(ctx, func(tx pgx.Tx) error {
+		if err := store.CheckLimit(ctx, tx, store.LimitAutomations, workspaceID, 1); err != nil {
+			return err
+		}
 		var err error
 		if out, err = store.CreateAutomation(ctx, tx, a); err != nil {
 			return nameTaken(err, a.Name)

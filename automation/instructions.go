@@ -89,6 +89,9 @@ func (s *Service) CreateInstruction(ctx context.Context, p account.Principal, ro
 	}
 	var out store.Instruction
 	err := s.DB.InTx(ctx, func(tx pgx.Tx) error {
+		if err := store.CheckLimit(ctx, tx, store.LimitInstructions, workspaceID, 1); err != nil {
+			return err
+		}
 		var err error
 		if out, err = store.CreateInstruction(ctx, tx, i, p.Actor().Label); err != nil {
 			return err
@@ -202,6 +205,9 @@ func (s *Service) AddTicketInstruction(ctx context.Context, p account.Principal,
 	}
 	var out store.TicketInstruction
 	err := s.DB.InTx(ctx, func(tx pgx.Tx) error {
+		if err := store.CheckLimit(ctx, tx, store.LimitTicketInstructions, workspaceID, 1, ticketID); err != nil {
+			return err
+		}
 		var err error
 		if out, err = store.AddTicketInstruction(ctx, tx, workspaceID, ticketID, text, p.Actor().Label); err != nil {
 			return err

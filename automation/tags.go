@@ -284,6 +284,9 @@ func (s *Service) SaveSmartTag(ctx context.Context, p account.Principal, role ac
 		}
 		action := "smart_tag.create"
 		if id == 0 {
+			if err := store.CheckLimit(ctx, tx, store.LimitSmartTags, workspaceID, 1); err != nil {
+				return err
+			}
 			out, err = store.CreateSmartTag(ctx, tx, t)
 		} else {
 			action = "smart_tag.update"

@@ -259,6 +259,9 @@ func (s *Service) Import(ctx context.Context, p account.Principal, role account.
 		if len(problems) > 0 {
 			return validate.Field("file", strings.Join(problems, "; "))
 		}
+		if err := store.CheckLimit(ctx, tx, store.LimitAutomations, workspaceID, len(creates)); err != nil {
+			return err
+		}
 		for _, a := range creates {
 			if _, err := store.CreateAutomation(ctx, tx, a); err != nil {
 				return nameTaken(err, a.Name)

@@ -53,6 +53,9 @@ func (s *Service) CreateBase(ctx context.Context, actor store.Actor, workspaceID
 	}
 	var out store.KnowledgeBase
 	err := s.db.InTx(ctx, func(tx pgx.Tx) error {
+		if err := store.CheckLimit(ctx, tx, store.LimitKnowledgeBases, workspaceID, 1); err != nil {
+			return err
+		}
 		var err error
 		if out, err = store.CreateKnowledgeBase(ctx, tx, k); err != nil {
 			return err

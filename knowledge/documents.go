@@ -92,6 +92,9 @@ func (s *Service) AddDocument(ctx context.Context, actor store.Actor, workspaceI
 		if _, err := store.KnowledgeBaseByID(ctx, tx, workspaceID, baseID); err != nil {
 			return err
 		}
+		if err := store.CheckLimit(ctx, tx, store.LimitDocuments, workspaceID, 1, baseID); err != nil {
+			return err
+		}
 		run, err := store.CreateKnowledgeRun(ctx, tx, workspaceID, baseID, "add", 1)
 		if err != nil {
 			return err
@@ -209,6 +212,9 @@ func (s *Service) UploadFiles(ctx context.Context, actor store.Actor, workspaceI
 	out := make([]store.KnowledgeDocument, 0, len(accepted))
 	err = s.db.InTx(ctx, func(tx pgx.Tx) error {
 		if _, err := store.KnowledgeBaseByID(ctx, tx, workspaceID, baseID); err != nil {
+			return err
+		}
+		if err := store.CheckLimit(ctx, tx, store.LimitDocuments, workspaceID, len(accepted), baseID); err != nil {
 			return err
 		}
 		run, err := store.CreateKnowledgeRun(ctx, tx, workspaceID, baseID, "upload", len(accepted))

@@ -59,6 +59,7 @@ func classify(err error) (int, errorDetail) {
 	var fe *fiber.Error
 	var ve *validate.Error
 	var ce *store.ConflictError
+	var le *store.LimitError
 	var te *account.ThrottledError
 	switch {
 	case errors.As(err, &apiErr):
@@ -67,6 +68,8 @@ func classify(err error) (int, errorDetail) {
 		return http.StatusUnprocessableEntity, errorDetail{Code: "invalid", Message: ve.Error(), Fields: ve.Fields}
 	case errors.Is(err, store.ErrNotFound):
 		return http.StatusNotFound, errorDetail{Code: "not_found", Message: "not found"}
+	case errors.As(err, &le):
+		return http.StatusConflict, errorDetail{Code: "limit_reached", Message: le.Error()}
 	case errors.As(err, &ce):
 		return http.StatusConflict, errorDetail{Code: "conflict", Message: "already exists"}
 	case errors.Is(err, account.ErrInvalidCredentials):
