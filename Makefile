@@ -69,6 +69,7 @@ bench: deps ## run the benchmarks (numbers, not pass/fail)
 .PHONY: fuzz
 fuzz: ## run the fuzz tests (FUZZTIME per target, default 60s)
 	$(GO) test -run '^$$' -fuzz FuzzCheckURL -fuzztime $${FUZZTIME:-60s} ./internal/netguard/
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $${FUZZTIME:-60s} ./knowledge/
 
 .PHONY: lint
 lint: deps ## gofmt, go vet, TypeScript type check, docker compose file check

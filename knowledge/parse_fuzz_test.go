@@ -1,0 +1,60 @@
+package knowledge
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// FuzzParse feeds every parser damaged versions of the committed fixtures:
+// whatever the bytes, Parse returns a document or an error, and quickly.
+// The uploaded file is hostile input; a parser that hangs would hold an
+// ingestion worker. Run with `make fuzz`.
+func FuzzParse(f *testing.F) {
+	entries, err := os.ReadDir("testdata")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join("testdata", e.Name()))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(e.Name(), data)
+	}
+	f.Fuzz(func(t *testing.T, name string, data []byte) {
+		format, err := DetectFormat(name, data)
+		if err != nil {
+			return
+		}
+		type result struct {
+			p   Parsed
+			err error
+		}
+		done := make(chan result, 1)
+		go func() {
+			p, err := Parse(format, name, data)
+			done <- result{p, err}
+		}()
+		var p Parsed
+		select {
+		case r := <-done:
+			p, err = r.p, r.err
+		case <-time.After(5 * time.Second):
+			t.Fatalf("parsing %d bytes as %s takes more than 5s", len(data), format)
+		}
+		if err != nil {
+			if strings.TrimSpace(err.Error()) == "" {
+				t.Fatalf("error without a message")
+			}
+			return
+		}
+		for _, c := range Split(p, "Title", "https://example.com/doc", ChunkOptions{Size: 200, Overlap: 50}) {
+			if c.Text == "" && c.TitlePath == "" {
+				t.Fatalf("empty chunk %d", c.Ord)
+			}
+		}
+	})
+}
