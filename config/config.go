@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -19,14 +20,16 @@ import (
 // Config is Deskmate's infrastructure configuration. It is built once by Load
 // and passed explicitly; nothing reads the environment after that.
 type Config struct {
-	Addr            string
-	DatabaseURL     string
-	AutoMigrate     bool
-	DataDir         string
-	SecretKey       string
-	AdminEmail      string
-	AdminPassword   string
-	URLAllowList    string
+	Addr          string
+	DatabaseURL   string
+	AutoMigrate   bool
+	DataDir       string
+	SecretKey     string
+	AdminEmail    string
+	AdminPassword string
+	URLAllowList  string
+	// TrustedProxies are the reverse proxies whose X-Forwarded-* headers count.
+	TrustedProxies  []netip.Prefix
 	EmbeddedDBDir   string
 	NodeBin         string
 	DBMaxConns      int
@@ -65,6 +68,7 @@ func Load(lookup LookupFunc) (*Config, error) {
 		AdminEmail:      l.str("DESKMATE_ADMIN_EMAIL"),
 		AdminPassword:   l.str("DESKMATE_ADMIN_PASSWORD"),
 		URLAllowList:    l.str("DESKMATE_URL_ALLOWLIST"),
+		TrustedProxies:  l.prefixes("DESKMATE_TRUSTED_PROXIES"),
 		NodeBin:         l.str("DESKMATE_NODE"),
 		DBMaxConns:      l.int("DESKMATE_DB_MAX_CONNS", 1, 1000),
 		Workers:         l.int("DESKMATE_WORKERS", 1, 10000),
@@ -232,6 +236,42 @@ func (l *loader) duration(name string) time.Duration {
 		l.fail(name, "must be a duration such as 30s or 2m, not %q", s)
 	}
 	return d
+}
+
+// prefixes reads a comma-separated list of IP addresses and CIDRs.
+func (l *loader) prefixes(name string) []netip.Prefix {
+	out, err := ParsePrefixes(l.str(name))
+	if err != nil {
+		l.fail(name, "%v", err)
+	}
+	return out
+}
+
+// ParsePrefixes reads comma-separated IP addresses (as single-address
+// prefixes) and CIDRs such as 10.0.0.0/8 or fd00::/8.
+func ParsePrefixes(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if strings.Contains(f, "/") {
+			p, err := netip.ParsePrefix(f)
+			if err != nil {
+				return nil, fmt.Errorf("%q is not an IP address or CIDR", f)
+			}
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not an IP address or CIDR", f)
+		}
+		a = a.Unmap()
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
 }
 
 func (l *loader) size(name string) int64 {

@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -32,6 +33,7 @@ func TestValues(t *testing.T) {
 		"DESKMATE_ADDR": "0.0.0.0:9000", "DATABASE_URL": "postgres://u:p@db:5432/deskmate",
 		"AUTO_MIGRATE": "true", "DESKMATE_DATA_DIR": "/var/lib/deskmate", "DESKMATE_BODY_LIMIT": "1MiB",
 		"LOG_FORMAT": "JSON", "LOG_LEVEL": "debug", "DESKMATE_DB_MAX_CONNS": "25",
+		"DESKMATE_TRUSTED_PROXIES": " 127.0.0.1, 10.1.2.3/8 ,fd00::/8,::ffff:192.0.2.1",
 	}))
 	require.NoError(t, err)
 	require.False(t, c.Embedded())
@@ -40,6 +42,8 @@ func TestValues(t *testing.T) {
 	require.Equal(t, int64(1<<20), c.BodyLimit)
 	require.Equal(t, "json", c.LogFormat)
 	require.Equal(t, 25, c.DBMaxConns)
+	require.Equal(t, []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32"), netip.MustParsePrefix("10.0.0.0/8"),
+		netip.MustParsePrefix("fd00::/8"), netip.MustParsePrefix("192.0.2.1/32")}, c.TrustedProxies)
 }
 
 func TestEveryProblemListedAtOnce(t *testing.T) {
@@ -54,12 +58,13 @@ func TestEveryProblemListedAtOnce(t *testing.T) {
 		"LOG_FORMAT":                "xml",
 		"DESKMATE_URL_ALLOWLIST":    "10.0.0.0/33",
 		"DESKMATE_ADMIN_EMAIL":      "a@b.test",
+		"DESKMATE_TRUSTED_PROXIES":  "127.0.0.1,proxy.internal",
 	}))
 	var verr *ValidationError
 	require.True(t, errors.As(err, &verr), "want *ValidationError, got %v", err)
 	want := []string{"DESKMATE_ADDR:", "DATABASE_URL: malformed", "AUTO_MIGRATE:", "DESKMATE_DB_MAX_CONNS:",
 		"DESKMATE_BODY_LIMIT:", "DESKMATE_SHUTDOWN_TIMEOUT:", "LOG_LEVEL:", "LOG_FORMAT:", "DESKMATE_URL_ALLOWLIST:",
-		"DESKMATE_ADMIN_EMAIL and DESKMATE_ADMIN_PASSWORD"}
+		"DESKMATE_TRUSTED_PROXIES: \"proxy.internal\" is not an IP address or CIDR", "DESKMATE_ADMIN_EMAIL and DESKMATE_ADMIN_PASSWORD"}
 	require.Len(t, verr.Problems, len(want), "problems: %q", verr.Problems)
 	for _, w := range want {
 		found := false

@@ -21,6 +21,7 @@ var Vars = []Var{
 	{Name: "DESKMATE_ADMIN_EMAIL", Doc: "With DESKMATE_ADMIN_PASSWORD: creates the instance owner on start when no user exists (headless installs). Otherwise the first visit to the web app asks for one."},
 	{Name: "DESKMATE_ADMIN_PASSWORD", Secret: true, Doc: "Password for DESKMATE_ADMIN_EMAIL (10–200 characters)."},
 	{Name: "DESKMATE_URL_ALLOWLIST", Doc: "Comma-separated CIDRs or host names that outbound fetches may reach although they are private (e.g. an intranet wiki: `10.0.0.0/8,wiki.internal`)."},
+	{Name: "DESKMATE_TRUSTED_PROXIES", Doc: "Comma-separated IPs or CIDRs of reverse proxies in front of Deskmate (e.g. `127.0.0.1,10.0.0.0/8`). Requests from them are read with X-Forwarded-For (client address, for sign-in throttling and logs), X-Forwarded-Proto and X-Forwarded-Host (secure cookies, same-origin checks). Unset: those headers are ignored."},
 	{Name: "DESKMATE_EMBEDDED_DB_DIR", Default: "$DESKMATE_DATA_DIR/pg", Doc: "Data directory of the embedded PGlite database (used only when DATABASE_URL is unset)."},
 	{Name: "DESKMATE_NODE", Default: "node", Doc: "Node.js binary that runs the embedded database."},
 	{Name: "DESKMATE_DB_MAX_CONNS", Default: "10", Doc: "Connection pool size for PostgreSQL (the embedded database always uses one connection)."},

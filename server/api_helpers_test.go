@@ -57,7 +57,8 @@ type api struct {
 	river    *river.Client[pgx.Tx] // not started: tests that need jobs worked start it
 }
 
-func newAPI(t *testing.T) *api {
+// newAPI builds the server; opts may change its dependencies first.
+func newAPI(t *testing.T, opts ...func(*server.Deps)) *api {
 	t.Helper()
 	db := testdb.New(t)
 	key, err := secret.GenerateKey()
@@ -70,8 +71,12 @@ func newAPI(t *testing.T) *api {
 	client, err := jobs.NewClient(db, jobs.Options{Periodic: []*river.PeriodicJob{}, Knowledge: kn})
 	require.NoError(t, err)
 	accounts := &account.Service{DB: db, Logger: logger}
-	srv := server.New(server.Deps{Logger: logger, DB: db, River: client, Web: webApp, WebBuilt: true,
-		Accounts: accounts, Workspaces: ws, Knowledge: kn})
+	deps := server.Deps{Logger: logger, DB: db, River: client, Web: webApp, WebBuilt: true,
+		Accounts: accounts, Workspaces: ws, Knowledge: kn}
+	for _, o := range opts {
+		o(&deps)
+	}
+	srv := server.New(deps)
 	return &api{t: t, srv: srv, db: db, ws: ws, logs: logs, accounts: accounts, river: client}
 }
 

@@ -108,7 +108,7 @@ func requireUser(c *fiber.Ctx) (account.Principal, error) {
 }
 
 func client(c *fiber.Ctx) account.Client {
-	return account.Client{IP: c.IP(), UserAgent: string([]byte(c.Get(fiber.HeaderUserAgent)))}
+	return account.Client{IP: clientIP(c), UserAgent: string([]byte(c.Get(fiber.HeaderUserAgent)))}
 }
 
 // setSessionCookie sends the session cookie: HttpOnly, SameSite=Lax, and
@@ -117,7 +117,7 @@ func (s *Server) setSessionCookie(c *fiber.Ctx, value string, expires time.Time)
 	secure := c.Protocol() == "https" || isLoopbackHost(c.Hostname())
 	if !secure {
 		s.insecureOnce.Do(func() {
-			s.deps.Logger.Warn("serving sign-in over plain HTTP: put Deskmate behind HTTPS", "host", c.Hostname())
+			s.deps.Logger.Warn("serving sign-in over plain HTTP: put Deskmate behind HTTPS; behind a TLS proxy, list it in DESKMATE_TRUSTED_PROXIES", "host", c.Hostname(), "client_ip", clientIP(c))
 		})
 	}
 	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: value, Path: "/", Expires: expires,

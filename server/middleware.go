@@ -71,7 +71,7 @@ func accessLog(logger *slog.Logger) fiber.Handler {
 			"duration_ms", float64(time.Since(start).Microseconds())/1000,
 			"bytes", len(c.Response().Body()),
 			"request_id", requestID(c),
-			"remote_ip", c.IP(),
+			"remote_ip", clientIP(c),
 		)
 		return nil
 	}

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"sync"
 	"time"
 
@@ -35,6 +36,9 @@ type Deps struct {
 	// Workspaces that queues its jobs on River.
 	Knowledge *knowledge.Service
 	BodyLimit int64
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For,
+	// X-Forwarded-Proto and X-Forwarded-Host headers are believed.
+	TrustedProxies []netip.Prefix
 	// Web is the built admin app (web.Dist); WebBuilt false serves a page
 	// saying how to build it.
 	Web      fs.FS
@@ -64,6 +68,10 @@ func New(deps Deps) *Server {
 		ReadTimeout:           60 * time.Second,
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
+		// Protocol() and Hostname() read X-Forwarded-Proto/-Host only from
+		// trusted proxies; the client address is worked out by trustedProxies.middleware.
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          proxyList(deps.TrustedProxies),
 		ErrorHandler: func(c *fiber.Ctx, err error) error {
 			// Reached only for errors raised outside the middleware chain
 			// (e.g. a body over the limit, rejected before routing).
@@ -71,6 +79,7 @@ func New(deps Deps) *Server {
 		},
 	})
 	app.Use(requestIDs)
+	app.Use(trustedProxies(deps.TrustedProxies).middleware)
 	app.Use(accessLog(deps.Logger))
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
 		deps.Logger.Error("panic in handler", "request_id", requestID(c), "panic", e)

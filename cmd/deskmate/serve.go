@@ -79,11 +79,11 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout,
 	if cfg.LogLevel <= slog.LevelDebug {
 		riverLogger = logger.With("component", "river")
 	}
-	workspaces := &workspace.Service{DB: rt.DB, Box: box}
 	guard, err := netguard.New(netguard.ParseAllowList(cfg.URLAllowList))
 	if err != nil {
 		return fmt.Errorf("DESKMATE_URL_ALLOWLIST: %w", err)
 	}
+	workspaces := &workspace.Service{DB: rt.DB, Box: box, Guard: guard}
 	kn, err := knowledge.New(knowledge.Options{DB: rt.DB, Models: workspaces, Guard: guard, Logger: logger.With("component", "knowledge")})
 	if err != nil {
 		return err
@@ -109,7 +109,7 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout,
 			Logger: logger, DB: rt.DB, River: riverClient, Instance: instance,
 			Accounts: accounts, Workspaces: workspaces, Knowledge: kn,
 			Automations: &automation.Service{DB: rt.DB, Queue: jobs.TrainQueue{Client: riverClient}},
-			BodyLimit:   cfg.BodyLimit, Web: files, WebBuilt: built,
+			BodyLimit:   cfg.BodyLimit, TrustedProxies: cfg.TrustedProxies, Web: files, WebBuilt: built,
 		})
 		go func() { serveErr <- srv.Serve(ln) }()
 		if cfg.LogFormat == "text" {

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/deskmate/deskmate/internal/account"
+	"github.com/deskmate/deskmate/internal/netguard"
 	"github.com/deskmate/deskmate/internal/secret"
 	"github.com/deskmate/deskmate/internal/validate"
 	"github.com/deskmate/deskmate/store"
@@ -175,6 +176,13 @@ func (s *Service) PutModelSettings(ctx context.Context, p account.Principal, rol
 	if m.Provider != "builtin" {
 		if u, err := url.Parse(m.BaseURL); m.BaseURL == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(m.BaseURL) > 2048 {
 			v.Add("base_url", "must be an http(s) URL such as http://127.0.0.1:11434")
+		} else if s.Guard != nil {
+			// Only a refusal counts: a provider that does not resolve yet
+			// may be started later.
+			var be *netguard.BlockedError
+			if _, err := s.Guard.CheckURL(ctx, m.BaseURL); errors.As(err, &be) {
+				v.Add("base_url", be.Error())
+			}
 		}
 		v.Length("chat_model", m.ChatModel, 1, 200)
 	} else {

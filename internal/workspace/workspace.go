@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/deskmate/deskmate/internal/account"
+	"github.com/deskmate/deskmate/internal/netguard"
 	"github.com/deskmate/deskmate/internal/secret"
 	"github.com/deskmate/deskmate/internal/validate"
 	"github.com/deskmate/deskmate/store"
@@ -34,6 +35,10 @@ var (
 type Service struct {
 	DB  *store.DB
 	Box *secret.Box
+	// Guard, when set, checks a model provider's URL on save, so that an
+	// address Deskmate would refuse to call is refused at once, with the
+	// reason, rather than failing every background job later.
+	Guard *netguard.Guard
 }
 
 // Input is a workspace create or update; nil fields are left as they are.
