@@ -278,10 +278,25 @@ export function parseUploadResult(body: unknown): UploadResult {
   return { documents: listOf(obj.documents ?? [], 'upload.documents', parseDocument), rejected };
 }
 
-/** The top-level documents of a knowledge base (pages of sitemaps and crawls are left out). */
-export function fetchDocuments(workspaceId: string, kbId: string, signal?: AbortSignal): Promise<KnowledgeDocument[]> {
+/** A window of a list: `limit` items from `offset`. */
+export interface Page {
+  offset: number;
+  limit: number;
+}
+
+/**
+ * The top-level documents of a knowledge base (pages of sitemaps and crawls are left out), in the
+ * order they were added; `page` selects a window (the server's default is the first 500).
+ */
+export function fetchDocuments(
+  workspaceId: string,
+  kbId: string,
+  signal?: AbortSignal,
+  page?: Page,
+): Promise<KnowledgeDocument[]> {
+  const query = page ? `?limit=${page.limit}&offset=${page.offset}` : '';
   return apiRequest(
-    basePath(workspaceId, kbId, '/documents'),
+    basePath(workspaceId, kbId, '/documents') + query,
     (body) => listOf(body, 'documents', parseDocument),
     withSignal(signal),
   );

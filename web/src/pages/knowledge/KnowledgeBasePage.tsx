@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError } from '../../api/client';
 import {
@@ -87,6 +87,35 @@ function BaseActions({ base, workspaceId }: { base: KnowledgeBase; workspaceId: 
   );
 }
 
+/** How many documents the table shows at a time. */
+export const DOCUMENTS_PAGE_SIZE = 100;
+
+/** Previous/next buttons under the documents table, when there is more than one page. */
+function DocumentsPager(props: { offset: number; shown: number; hasMore: boolean; onPage: (offset: number) => void }) {
+  const { offset, shown, hasMore, onPage } = props;
+  if (offset === 0 && !hasMore) {
+    return null;
+  }
+  return (
+    <nav className="pager" aria-label="Document pages">
+      <span className="pager__range">
+        Documents {shown === 0 ? 0 : offset + 1}–{offset + shown}
+      </span>
+      <button
+        type="button"
+        className="button"
+        disabled={offset === 0}
+        onClick={() => onPage(Math.max(0, offset - DOCUMENTS_PAGE_SIZE))}
+      >
+        Previous
+      </button>
+      <button type="button" className="button" disabled={!hasMore} onClick={() => onPage(offset + DOCUMENTS_PAGE_SIZE)}>
+        Next
+      </button>
+    </nav>
+  );
+}
+
 function KnowledgeBaseView({ workspaceId, kbId }: { workspaceId: string; kbId: string }) {
   const queryClient = useQueryClient();
   const { role } = useCurrentWorkspace();
@@ -102,10 +131,13 @@ function KnowledgeBaseView({ workspaceId, kbId }: { workspaceId: string; kbId: s
     refetchInterval: (query) => progressInterval(query.state.data),
     enabled: base.data !== undefined,
   });
+  // One page of documents; one more is asked for to know whether a next page exists.
+  const [offset, setOffset] = useState(0);
   const documents = useQuery({
-    queryKey: knowledgeKeys.documents(workspaceId, kbId),
-    queryFn: ({ signal }) => fetchDocuments(workspaceId, kbId, signal),
+    queryKey: [...knowledgeKeys.documents(workspaceId, kbId), offset],
+    queryFn: ({ signal }) => fetchDocuments(workspaceId, kbId, signal, { offset, limit: DOCUMENTS_PAGE_SIZE + 1 }),
     enabled: base.data !== undefined,
+    placeholderData: (previous) => previous,
   });
 
   // When documents finish (or fail), or a run starts or ends, the table and counts follow.
@@ -166,7 +198,22 @@ function KnowledgeBaseView({ workspaceId, kbId }: { workspaceId: string; kbId: s
                 Documents
               </h2>
               <QueryState data={documents.data} error={documents.error} what="the documents">
-                {(docs) => <DocumentsTable workspaceId={workspaceId} kbId={kbId} documents={docs} canEdit={canEdit} />}
+                {(docs) => (
+                  <>
+                    <DocumentsTable
+                      workspaceId={workspaceId}
+                      kbId={kbId}
+                      documents={docs.slice(0, DOCUMENTS_PAGE_SIZE)}
+                      canEdit={canEdit}
+                    />
+                    <DocumentsPager
+                      offset={offset}
+                      shown={Math.min(docs.length, DOCUMENTS_PAGE_SIZE)}
+                      hasMore={docs.length > DOCUMENTS_PAGE_SIZE}
+                      onPage={setOffset}
+                    />
+                  </>
+                )}
               </QueryState>
             </section>
           </div>

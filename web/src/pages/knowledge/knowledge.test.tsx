@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Role } from '../../api/auth';
 import { jsonResponse, renderApp } from '../../test/render';
 import { WORKSPACE_ID, errorResponse, fakeServer, sessionAs, type Handler } from '../../test/server';
-import { PROGRESS_INTERVAL_IDLE_MS, PROGRESS_INTERVAL_RUNNING_MS, progressInterval } from './KnowledgeBasePage';
+import { DOCUMENTS_PAGE_SIZE, PROGRESS_INTERVAL_IDLE_MS, PROGRESS_INTERVAL_RUNNING_MS, progressInterval } from './KnowledgeBasePage';
 
 const BASE = {
   id: 7,
@@ -252,6 +252,39 @@ describe('Knowledge base page', () => {
 
     fireEvent.click(within(returns).getByRole('button', { name: 'Delete Returns FAQ' }));
     expect(within(returns).getByRole('group', { name: 'Delete Returns FAQ?' })).toBeTruthy();
+  });
+
+  it('pages through documents a hundred at a time', async () => {
+    const many = Array.from({ length: 230 }, (_, i) => doc({ id: i + 1, title: `Article ${i + 1}`, filename: `article-${i + 1}.md` }));
+    const server = fakeServer({
+      session: sessionAs('editor'),
+      routes: routes('editor', {
+        'GET /api/workspaces/:id/knowledge-bases/:kb/documents': ({ url }) => {
+          const offset = Number(url.searchParams.get('offset'));
+          const limit = Number(url.searchParams.get('limit'));
+          return jsonResponse(200, many.slice(offset, offset + limit));
+        },
+      }),
+    });
+    renderApp('/knowledge/7');
+
+    const table = await screen.findByRole('table', { name: 'Documents' });
+    expect(within(table).getAllByRole('row')).toHaveLength(DOCUMENTS_PAGE_SIZE + 1);
+    expect(within(table).getByRole('row', { name: /Article 100\b/ })).toBeTruthy();
+    expect(within(table).queryByRole('row', { name: /Article 101\b/ })).toBeNull();
+    const pager = screen.getByRole('navigation', { name: 'Document pages' });
+    expect(within(pager).getByText('Documents 1–100')).toBeTruthy();
+    expect((within(pager).getByRole('button', { name: 'Previous' }) as HTMLButtonElement).disabled).toBe(true);
+
+    fireEvent.click(within(pager).getByRole('button', { name: 'Next' }));
+    fireEvent.click(await within(pager).findByRole('button', { name: 'Next' }));
+    await waitFor(() => expect(within(pager).getByText('Documents 201–230')).toBeTruthy());
+    expect((within(pager).getByRole('button', { name: 'Next' }) as HTMLButtonElement).disabled).toBe(true);
+    const last = screen.getByRole('table', { name: 'Documents' });
+    expect(within(last).getAllByRole('row')).toHaveLength(31);
+    const asked = server.callsTo('GET', `${KB_PATH}/documents`).map((c) => c.url.search);
+    expect(asked).toContain(`?limit=${DOCUMENTS_PAGE_SIZE + 1}&offset=0`);
+    expect(asked).toContain(`?limit=${DOCUMENTS_PAGE_SIZE + 1}&offset=200`);
   });
 
   it('uploads files as multipart with the CSRF token', async () => {
