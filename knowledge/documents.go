@@ -281,6 +281,15 @@ func (s *Service) Document(ctx context.Context, workspaceID, baseID, id int64) (
 	return store.KnowledgeDocumentByID(ctx, s.db.Pool, workspaceID, baseID, id)
 }
 
+// DocumentChunks lists a document's chunks as stored and searched, in
+// document order: what Deskmate made of the source.
+func (s *Service) DocumentChunks(ctx context.Context, workspaceID, baseID, id int64, limit, offset int) ([]store.ChunkView, error) {
+	if _, err := store.KnowledgeDocumentByID(ctx, s.db.Pool, workspaceID, baseID, id); err != nil {
+		return nil, err
+	}
+	return store.DocumentChunkViews(ctx, s.db.Pool, workspaceID, id, limit, offset)
+}
+
 // DocumentPatch changes a document; nil fields stay.
 type DocumentPatch struct {
 	Title   *string

@@ -77,3 +77,17 @@ func idParam(c *fiber.Ctx, name string) (int64, error) {
 	}
 	return id, nil
 }
+
+// readPage reads the ?limit= (default def, at most max) and ?offset= of a
+// list request, noting bad values in v.
+func readPage(c *fiber.Ctx, v validate.Errors, def, max int) (limit, offset int) {
+	limit, err := strconv.Atoi(c.Query("limit", strconv.Itoa(def)))
+	if err != nil || limit < 1 || limit > max {
+		v.Add("limit", "must be from 1 to "+strconv.Itoa(max))
+	}
+	offset, err = strconv.Atoi(c.Query("offset", "0"))
+	if err != nil || offset < 0 {
+		v.Add("offset", "must be 0 or more")
+	}
+	return limit, offset
+}

@@ -42,6 +42,7 @@ func (s *Server) knowledgeRoutes(ws fiber.Router) {
 	ws.Delete("/knowledge-bases/:kb/documents/:doc", s.deleteDocument)
 	ws.Post("/knowledge-bases/:kb/documents/:doc/resync", s.resyncDocument)
 	ws.Post("/knowledge-bases/:kb/documents/:doc/retry", s.retryDocument)
+	ws.Get("/knowledge-bases/:kb/documents/:doc/chunks", s.documentChunks)
 	ws.Post("/knowledge/search", s.searchKnowledge)
 }
 
@@ -327,14 +328,7 @@ func (s *Server) listDocuments(c *fiber.Ctx) error {
 		}
 		parent = &id
 	}
-	limit, err := strconv.Atoi(c.Query("limit", "500"))
-	if err != nil || limit < 1 || limit > 1000 {
-		v.Add("limit", "must be from 1 to 1000")
-	}
-	offset, err := strconv.Atoi(c.Query("offset", "0"))
-	if err != nil || offset < 0 {
-		v.Add("offset", "must be 0 or more")
-	}
+	limit, offset := readPage(c, v, 500, 1000)
 	if err := v.Err(); err != nil {
 		return err
 	}
@@ -522,6 +516,37 @@ func (s *Server) retryDocument(c *fiber.Ctx) error {
 		return knowledgeErr(err)
 	}
 	return c.Status(fiber.StatusAccepted).JSON(toDocumentJSON(d, false))
+}
+
+type chunkJSON struct {
+	ID        int64  `json:"id"`
+	Ord       int    `json:"ord"`
+	TitlePath string `json:"title_path"`
+	URL       string `json:"url"`
+	Text      string `json:"text"`
+}
+
+// documentChunks lists a document's chunks (?limit=, default 200, at most
+// 1000; ?offset=).
+func (s *Server) documentChunks(c *fiber.Ctx) error {
+	r, err := s.documentAccess(c, account.RoleViewer)
+	if err != nil {
+		return err
+	}
+	v := validate.Errors{}
+	limit, offset := readPage(c, v, 200, 1000)
+	if err := v.Err(); err != nil {
+		return err
+	}
+	chunks, err := r.kn.DocumentChunks(c.UserContext(), r.ws, r.kb, r.id, limit, offset)
+	if err != nil {
+		return err
+	}
+	out := make([]chunkJSON, len(chunks))
+	for i, ch := range chunks {
+		out[i] = chunkJSON{ID: ch.ID, Ord: ch.Ord, TitlePath: ch.TitlePath, URL: ch.URL, Text: ch.Content}
+	}
+	return c.JSON(out)
 }
 
 type searchResultJSON struct {

@@ -321,3 +321,38 @@ func TestChangingTheEmbeddingModelQueuesReembedding(t *testing.T) {
 	require.NoError(t, a.db.Pool.QueryRow(ctx(t), `SELECT count(*) FROM river_job WHERE kind = 'knowledge_reembed'`).Scan(&n))
 	require.Equal(t, 1, n)
 }
+
+func TestDocumentChunksShowWhatWasStored(t *testing.T) {
+	a := newAPI(t)
+	a.startJobs()
+	owner := a.owner()
+	w := owner.createWorkspace("acme", nil)
+	var kb struct {
+		ID int64 `json:"id"`
+	}
+	owner.must(201, "POST", wsPath(w.ID, "/knowledge-bases"), map[string]any{"name": "Help"}).JSON(t, &kb)
+	base := wsPath(w.ID, "/knowledge-bases/"+itoa(kb.ID))
+	var d docJSON
+	owner.must(201, "POST", base+"/documents", map[string]any{"kind": "text", "title": "Policies",
+		"text": "Intro line.\n\n## Returns\n\nReturn unworn items within 30 days.\n\n## Shipping\n\nParcels leave Lyon daily."}).JSON(t, &d)
+	owner.waitKnowledge(w.ID, kb.ID)
+
+	type chunk struct {
+		Ord       int    `json:"ord"`
+		TitlePath string `json:"title_path"`
+		Text      string `json:"text"`
+	}
+	var chunks []chunk
+	owner.must(200, "GET", base+"/documents/"+itoa(d.ID)+"/chunks", nil).JSON(t, &chunks)
+	require.Equal(t, []chunk{
+		{0, "Policies", "Intro line."},
+		{1, "Policies › Returns", "Return unworn items within 30 days."},
+		{2, "Policies › Shipping", "Parcels leave Lyon daily."},
+	}, chunks)
+	owner.must(200, "GET", base+"/documents/"+itoa(d.ID)+"/chunks?limit=1&offset=2", nil).JSON(t, &chunks)
+	require.Equal(t, []chunk{{2, "Policies › Shipping", "Parcels leave Lyon daily."}}, chunks)
+
+	r := owner.must(422, "GET", base+"/documents/"+itoa(d.ID)+"/chunks?limit=0&offset=-1", nil)
+	require.Equal(t, map[string]string{"limit": "must be from 1 to 1000", "offset": "must be 0 or more"}, r.Fields(t))
+	owner.must(404, "GET", base+"/documents/999999/chunks", nil)
+}

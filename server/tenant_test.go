@@ -75,6 +75,7 @@ func workspaceEndpoints() []endpoint {
 		{"DELETE", "/knowledge-bases/{kb}/documents/{doc}", nil},
 		{"POST", "/knowledge-bases/{kb}/documents/{doc}/resync", nil},
 		{"POST", "/knowledge-bases/{kb}/documents/{doc}/retry", nil},
+		{"GET", "/knowledge-bases/{kb}/documents/{doc}/chunks", nil},
 		{"POST", "/knowledge/search", map[string]any{"query": "refund policy"}},
 	}
 }

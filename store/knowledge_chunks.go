@@ -182,3 +182,31 @@ func DocumentVectorCount(ctx context.Context, q Querier, documentID int64, model
 		WHERE c.document_id = $1`, documentID, model).Scan(&n)
 	return n, wrap("document vector count", err)
 }
+
+// ChunkView is a stored chunk as an administrator reads it.
+type ChunkView struct {
+	ID        int64
+	Ord       int
+	TitlePath string
+	URL       string
+	Content   string
+}
+
+// DocumentChunkViews lists up to limit chunks of a document of the
+// workspace, in document order, from offset.
+func DocumentChunkViews(ctx context.Context, q Querier, workspaceID, documentID int64, limit, offset int) ([]ChunkView, error) {
+	rows, err := q.Query(ctx, `SELECT id, ord, title_path, url, content FROM knowledge_chunks
+		WHERE workspace_id = $1 AND document_id = $2 ORDER BY ord, id LIMIT $3 OFFSET $4`, workspaceID, documentID, limit, offset)
+	if err != nil {
+		return nil, wrap("document chunks", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ChunkView, error) {
+		var c ChunkView
+		err := r.Scan(&c.ID, &c.Ord, &c.TitlePath, &c.URL, &c.Content)
+		return c, err
+	})
+	if out == nil {
+		out = []ChunkView{}
+	}
+	return out, wrap("document chunks", err)
+}

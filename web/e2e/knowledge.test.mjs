@@ -149,6 +149,13 @@ test('the owner uploads an FAQ, watches it ingest, and search finds the right an
 
   await page.screenshot({ path: path.join(screenshotDir, 'knowledge.png'), fullPage: true });
 
+  // --- The document's chunks show what was stored: one per FAQ pair ---
+  await docRow.getByRole('button', { name: /^Show chunks of / }).click();
+  const chunks = page.getByRole('list', { name: 'Chunks' });
+  await chunks.getByText(/within 30 days of delivery/).waitFor();
+  assert.equal(await chunks.getByRole('listitem').count(), 7);
+  await chunks.screenshot({ path: path.join(screenshotDir, 'knowledge-chunks.png') });
+
   // --- The list shows the counts ---
   await page.getByRole('link', { name: 'Knowledge', exact: true }).first().click();
   await page.waitForURL(`${url}/knowledge`);

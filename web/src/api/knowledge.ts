@@ -302,6 +302,56 @@ export function fetchDocuments(
   );
 }
 
+/** The pages a sitemap or crawl found, in the order they were found (at most `limit`). */
+export function fetchDocumentPages(
+  workspaceId: string,
+  kbId: string,
+  docId: string,
+  limit: number,
+  signal?: AbortSignal,
+): Promise<KnowledgeDocument[]> {
+  return apiRequest(
+    basePath(workspaceId, kbId, `/documents?parent_id=${encodeURIComponent(docId)}&limit=${limit}`),
+    (body) => listOf(body, 'pages', parseDocument),
+    withSignal(signal),
+  );
+}
+
+/** A chunk of a document as stored and searched. */
+export interface DocumentChunk {
+  id: string;
+  ord: number;
+  title_path: string;
+  url: string;
+  text: string;
+}
+
+export function parseChunk(value: unknown, what = 'chunk'): DocumentChunk {
+  const obj = record(value, what);
+  return {
+    id: id(obj, 'id', what),
+    ord: num(obj, 'ord', what),
+    title_path: strOrEmpty(obj, 'title_path', what),
+    url: strOrEmpty(obj, 'url', what),
+    text: strOrEmpty(obj, 'text', what),
+  };
+}
+
+/** A document's chunks in document order (at most `limit`): what Deskmate made of it. */
+export function fetchDocumentChunks(
+  workspaceId: string,
+  kbId: string,
+  docId: string,
+  limit: number,
+  signal?: AbortSignal,
+): Promise<DocumentChunk[]> {
+  return apiRequest(
+    documentPath(workspaceId, kbId, docId, `/chunks?limit=${limit}`),
+    (body) => listOf(body, 'chunks', parseChunk),
+    withSignal(signal),
+  );
+}
+
 export function addDocument(workspaceId: string, kbId: string, input: NewDocument): Promise<KnowledgeDocument> {
   return apiRequest(basePath(workspaceId, kbId, '/documents'), (body) => parseDocument(body), {
     method: 'POST',
@@ -441,4 +491,7 @@ export const knowledgeKeys = {
   progress: (workspaceId: string, kbId: string) => ['workspace', workspaceId, 'knowledge', 'base', kbId, 'progress'] as const,
   documents: (workspaceId: string, kbId: string) =>
     ['workspace', workspaceId, 'knowledge', 'base', kbId, 'documents'] as const,
+  /** Chunks or pages of one document; under `documents`, so they refresh with the list. */
+  documentDetails: (workspaceId: string, kbId: string, docId: string) =>
+    ['workspace', workspaceId, 'knowledge', 'base', kbId, 'documents', 'details', docId] as const,
 };

@@ -1,4 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Fragment, useState } from 'react';
 import { ApiError } from '../../api/client';
 import {
   deleteDocument,
@@ -14,6 +15,7 @@ import { Badge, type BadgeTone } from '../../components/Badge';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { describeApiError } from '../../components/Form';
 import { formatDateTime, isoOf } from '../../format';
+import { DocumentDetails, hasPages } from './DocumentDetails';
 
 const STATUS: Record<DocumentStatus, { tone: BadgeTone; label: string }> = {
   pending: { tone: 'neutral', label: 'Pending' },
@@ -59,6 +61,8 @@ interface DocumentsTableProps {
 /** The documents of a knowledge base, with their state and, for editors, what can be done with them. */
 export function DocumentsTable({ workspaceId, kbId, documents, canEdit }: DocumentsTableProps) {
   const queryClient = useQueryClient();
+  // The document whose chunks (or pages) are shown under its row.
+  const [open, setOpen] = useState<string | null>(null);
   const act = useMutation({
     mutationFn: async ({ doc, action }: { doc: KnowledgeDocument; action: Action }) => {
       switch (action.kind) {
@@ -120,98 +124,118 @@ export function DocumentsTable({ workspaceId, kbId, documents, canEdit }: Docume
             {documents.map((doc) => {
               const name = documentName(doc);
               const status = STATUS[doc.status];
+              const detailsId = `kb-doc-details-${doc.id}`;
               return (
-                <tr key={doc.id} className={doc.enabled ? undefined : 'table__row--faded'}>
-                  <th scope="row" className="table__primary kb-docs__name">
-                    {doc.url ? (
-                      <a href={doc.url} target="_blank" rel="noreferrer noopener">
-                        {name}
-                      </a>
-                    ) : (
-                      name
-                    )}
-                    {doc.title && doc.filename && doc.title !== doc.filename ? (
-                      <span className="table__sub">{doc.filename}</span>
-                    ) : null}
-                    {doc.title && doc.url ? <span className="table__sub kb-docs__url">{doc.url}</span> : null}
-                    {doc.pages ? (
-                      <span className="table__sub">
-                        {doc.pages.ready} of {doc.pages.total} pages ready
-                        {doc.pages.failed > 0 ? `, ${doc.pages.failed} failed` : ''}
-                      </span>
-                    ) : null}
-                  </th>
-                  <td className="table__nowrap">
-                    {sourceLabel(doc)}
-                    {doc.last_synced_at && canResync(doc) ? (
-                      <span className="table__sub">
-                        Synced <time dateTime={isoOf(doc.last_synced_at)}>{formatDateTime(doc.last_synced_at)}</time>
-                      </span>
-                    ) : null}
-                  </td>
-                  <td>
-                    <Badge tone={status.tone}>{status.label}</Badge>
-                    {doc.status === 'failed' && doc.error ? <p className="table__error kb-docs__error">{doc.error}</p> : null}
-                    {doc.status === 'failed' && canEdit ? (
+                <Fragment key={doc.id}>
+                  <tr className={doc.enabled ? undefined : 'table__row--faded'}>
+                    <th scope="row" className="table__primary kb-docs__name">
+                      {doc.url ? (
+                        <a href={doc.url} target="_blank" rel="noreferrer noopener">
+                          {name}
+                        </a>
+                      ) : (
+                        name
+                      )}
+                      {doc.title && doc.filename && doc.title !== doc.filename ? (
+                        <span className="table__sub">{doc.filename}</span>
+                      ) : null}
+                      {doc.title && doc.url ? <span className="table__sub kb-docs__url">{doc.url}</span> : null}
+                      {doc.pages ? (
+                        <span className="table__sub">
+                          {doc.pages.ready} of {doc.pages.total} pages ready
+                          {doc.pages.failed > 0 ? `, ${doc.pages.failed} failed` : ''}
+                        </span>
+                      ) : null}
                       <button
                         type="button"
-                        className="button button--small kb-docs__retry"
-                        aria-label={`Retry ${name}`}
-                        disabled={busy(doc, 'retry')}
-                        onClick={() => act.mutate({ doc, action: { kind: 'retry' } })}
+                        className="link-button kb-docs__details"
+                        aria-expanded={open === doc.id}
+                        aria-controls={open === doc.id ? detailsId : undefined}
+                        aria-label={`${open === doc.id ? 'Hide' : 'Show'} ${hasPages(doc) ? 'pages' : 'chunks'} of ${name}`}
+                        onClick={() => setOpen(open === doc.id ? null : doc.id)}
                       >
-                        {busy(doc, 'retry') ? 'Retrying…' : 'Retry'}
+                        {open === doc.id ? 'Hide' : 'Show'} {hasPages(doc) ? 'pages' : 'chunks'}
                       </button>
-                    ) : null}
-                  </td>
-                  <td className="kb-num">
-                    {doc.status === 'processing' && doc.chunk_count > 0
-                      ? `${doc.chunks_embedded} / ${doc.chunk_count}`
-                      : doc.chunk_count}
-                  </td>
-                  <td>
-                    {canEdit ? (
-                      <label className="kb-switch">
-                        <input
-                          type="checkbox"
-                          checked={doc.enabled}
-                          disabled={busy(doc, 'enable')}
-                          onChange={(event) => act.mutate({ doc, action: { kind: 'enable', enabled: event.target.checked } })}
-                        />
-                        <span className="visually-hidden">Use {name}</span>
-                        <span aria-hidden="true">{doc.enabled ? 'On' : 'Off'}</span>
-                      </label>
-                    ) : doc.enabled ? (
-                      'Yes'
-                    ) : (
-                      'No'
-                    )}
-                  </td>
-                  {canEdit ? (
-                    <td className="table__actions">
-                      <span className="kb-docs__actions">
-                        {canResync(doc) ? (
-                          <button
-                            type="button"
-                            className="button button--small"
-                            aria-label={`Resync ${name}`}
-                            disabled={busy(doc, 'resync') || doc.status === 'pending' || doc.status === 'processing'}
-                            onClick={() => act.mutate({ doc, action: { kind: 'resync' } })}
-                          >
-                            {busy(doc, 'resync') ? 'Resyncing…' : 'Resync'}
-                          </button>
-                        ) : null}
-                        <ConfirmButton
-                          label="Delete"
-                          accessibleLabel={`Delete ${name}`}
-                          question={`Delete ${name}?`}
-                          busy={busy(doc, 'delete')}
-                          onConfirm={() => act.mutate({ doc, action: { kind: 'delete' } })}
-                        />
-                      </span>
+                    </th>
+                    <td className="table__nowrap">
+                      {sourceLabel(doc)}
+                      {doc.last_synced_at && canResync(doc) ? (
+                        <span className="table__sub">
+                          Synced <time dateTime={isoOf(doc.last_synced_at)}>{formatDateTime(doc.last_synced_at)}</time>
+                        </span>
+                      ) : null}
                     </td>
+                    <td>
+                      <Badge tone={status.tone}>{status.label}</Badge>
+                      {doc.status === 'failed' && doc.error ? <p className="table__error kb-docs__error">{doc.error}</p> : null}
+                      {doc.status === 'failed' && canEdit ? (
+                        <button
+                          type="button"
+                          className="button button--small kb-docs__retry"
+                          aria-label={`Retry ${name}`}
+                          disabled={busy(doc, 'retry')}
+                          onClick={() => act.mutate({ doc, action: { kind: 'retry' } })}
+                        >
+                          {busy(doc, 'retry') ? 'Retrying…' : 'Retry'}
+                        </button>
+                      ) : null}
+                    </td>
+                    <td className="kb-num">
+                      {doc.status === 'processing' && doc.chunk_count > 0
+                        ? `${doc.chunks_embedded} / ${doc.chunk_count}`
+                        : doc.chunk_count}
+                    </td>
+                    <td>
+                      {canEdit ? (
+                        <label className="kb-switch">
+                          <input
+                            type="checkbox"
+                            checked={doc.enabled}
+                            disabled={busy(doc, 'enable')}
+                            onChange={(event) => act.mutate({ doc, action: { kind: 'enable', enabled: event.target.checked } })}
+                          />
+                          <span className="visually-hidden">Use {name}</span>
+                          <span aria-hidden="true">{doc.enabled ? 'On' : 'Off'}</span>
+                        </label>
+                      ) : doc.enabled ? (
+                        'Yes'
+                      ) : (
+                        'No'
+                      )}
+                    </td>
+                    {canEdit ? (
+                      <td className="table__actions">
+                        <span className="kb-docs__actions">
+                          {canResync(doc) ? (
+                            <button
+                              type="button"
+                              className="button button--small"
+                              aria-label={`Resync ${name}`}
+                              disabled={busy(doc, 'resync') || doc.status === 'pending' || doc.status === 'processing'}
+                              onClick={() => act.mutate({ doc, action: { kind: 'resync' } })}
+                            >
+                              {busy(doc, 'resync') ? 'Resyncing…' : 'Resync'}
+                            </button>
+                          ) : null}
+                          <ConfirmButton
+                            label="Delete"
+                            accessibleLabel={`Delete ${name}`}
+                            question={`Delete ${name}?`}
+                            busy={busy(doc, 'delete')}
+                            onConfirm={() => act.mutate({ doc, action: { kind: 'delete' } })}
+                          />
+                        </span>
+                      </td>
+                    ) : null}
+                  </tr>
+                  {open === doc.id ? (
+                    <tr className="kb-docs__details-row">
+                      <td colSpan={canEdit ? 6 : 5} id={detailsId}>
+                        <DocumentDetails workspaceId={workspaceId} kbId={kbId} doc={doc} />
+                      </td>
+                    </tr>
                   ) : null}
-                </tr>
+                </Fragment>
               );
             })}
           </tbody>

@@ -254,6 +254,50 @@ describe('Knowledge base page', () => {
     expect(within(returns).getByRole('group', { name: 'Delete Returns FAQ?' })).toBeTruthy();
   });
 
+  it('shows what Deskmate made of a document: its chunks, or the pages of a crawl', async () => {
+    const crawl = doc({ id: 4, source_type: 'crawl', title: 'Help site', url: 'https://help.acme.test/', filename: '', format: '', pages: { total: 2, ready: 1, failed: 1 } });
+    const server = fakeServer({
+      session: sessionAs('viewer'),
+      routes: routes('viewer', {
+        'GET /api/workspaces/:id/knowledge-bases/:kb/documents': ({ url }) =>
+          jsonResponse(
+            200,
+            url.searchParams.get('parent_id') === '4'
+              ? [
+                  doc({ id: 5, parent_id: 4, source_type: 'page', title: 'Returns', url: 'https://help.acme.test/returns', chunk_count: 3 }),
+                  doc({ id: 6, parent_id: 4, source_type: 'page', title: '', url: 'https://help.acme.test/gone', status: 'failed', error: 'HTTP 404 Not Found' }),
+                ]
+              : [...DOCUMENTS, crawl],
+          ),
+        'GET /api/workspaces/:id/knowledge-bases/:kb/documents/:doc/chunks': () =>
+          jsonResponse(200, [
+            { id: 31, ord: 0, title_path: 'Returns FAQ', url: '', text: 'Returns are free.' },
+            { id: 32, ord: 1, title_path: 'Returns FAQ › Refunds', url: 'https://help.acme.test/returns#refunds', text: 'Refunds take 5 days.' },
+          ]),
+      }),
+    });
+    renderApp('/knowledge/7');
+
+    const table = await screen.findByRole('table', { name: 'Documents' });
+    const show = within(table).getByRole('button', { name: 'Show chunks of Returns FAQ' });
+    expect(show.getAttribute('aria-expanded')).toBe('false');
+    fireEvent.click(show);
+    const chunks = await screen.findByRole('list', { name: 'Chunks' });
+    expect(within(chunks).getByText('Refunds take 5 days.')).toBeTruthy();
+    expect(within(chunks).getByRole('link', { name: 'Returns FAQ › Refunds' }).getAttribute('href')).toBe(
+      'https://help.acme.test/returns#refunds',
+    );
+    expect(server.callsTo('GET', `${KB_PATH}/documents/1/chunks`)[0]?.url.search).toBe('?limit=200');
+    expect(within(table).getByRole('button', { name: 'Hide chunks of Returns FAQ' }).getAttribute('aria-expanded')).toBe('true');
+
+    fireEvent.click(within(table).getByRole('button', { name: 'Show pages of Help site' }));
+    const pages = await screen.findByRole('list', { name: 'Pages' });
+    expect(screen.queryByRole('list', { name: 'Chunks' })).toBeNull();
+    expect(within(pages).getByRole('link', { name: 'Returns' })).toBeTruthy();
+    expect(within(pages).getByText('3 chunks')).toBeTruthy();
+    expect(within(pages).getByText(/HTTP 404 Not Found/)).toBeTruthy();
+  });
+
   it('pages through documents a hundred at a time', async () => {
     const many = Array.from({ length: 230 }, (_, i) => doc({ id: i + 1, title: `Article ${i + 1}`, filename: `article-${i + 1}.md` }));
     const server = fakeServer({
@@ -386,7 +430,8 @@ describe('Knowledge for viewers', () => {
     await screen.findByRole('progressbar', { name: 'Documents' });
     expect(screen.queryByRole('heading', { name: 'Add documents' })).toBeNull();
     expect(screen.queryByLabelText('Files to upload')).toBeNull();
-    expect(within(table).queryAllByRole('button')).toHaveLength(0);
+    // Reading is all a viewer can do: open a document's chunks.
+    expect(within(table).queryAllByRole('button').map((b) => b.textContent)).toEqual(['Show chunks', 'Show chunks', 'Show chunks']);
     expect(within(table).queryAllByRole('checkbox')).toHaveLength(0);
     expect(screen.queryByRole('button', { name: /Delete|Disable|Retry|Resync/ })).toBeNull();
     expect(within(table).getByText('the embedding model is not reachable')).toBeTruthy();
