@@ -319,6 +319,15 @@ func (s *Server) testAutomations(c *fiber.Ctx) error {
 	}
 	v := validate.Errors{}
 	v.Length("message", strings.TrimSpace(req.Message), 1, 10000)
+	if len(req.Variables) > 50 {
+		v.Add("variables", "at most 50")
+	}
+	for k, val := range req.Variables {
+		if len(k) > 100 || len(val) > 1000 {
+			v.Add("variables", "names are at most 100 characters and values at most 1000")
+			break
+		}
+	}
 	if err := v.Err(); err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -125,7 +126,17 @@ func TestTrainingSwapsModelsAndTestBoxMatches(t *testing.T) {
 	owner := a.owner()
 	w := owner.createWorkspace("acme", nil)
 
-	r := owner.call("POST", wsPath(w.ID, "/automations/test"), map[string]any{"message": "where is my order"})
+	big := map[string]string{}
+	for i := 0; i < 51; i++ {
+		big[fmt.Sprintf("v%d", i)] = "x"
+	}
+	r := owner.call("POST", wsPath(w.ID, "/automations/test"), map[string]any{"message": "where is my order", "variables": big})
+	require.Equal(t, map[string]string{"variables": "at most 50"}, r.Fields(t))
+	r = owner.call("POST", wsPath(w.ID, "/automations/test"), map[string]any{"message": " ",
+		"variables": map[string]string{"customer.first_name": strings.Repeat("x", 1001)}})
+	require.Equal(t, map[string]string{"message": "must be from 1 to 10000 characters",
+		"variables": "names are at most 100 characters and values at most 1000"}, r.Fields(t))
+	r = owner.call("POST", wsPath(w.ID, "/automations/test"), map[string]any{"message": "where is my order"})
 	require.Equal(t, 409, r.Status, string(r.Body))
 	require.Contains(t, string(r.Body), "no model trained yet")
 	require.Nil(t, owner.training(w.ID).Latest)
