@@ -134,7 +134,7 @@ func TestTrainingSwapsModelsAndTestBoxMatches(t *testing.T) {
 	require.Equal(t, map[string]string{"variables": "at most 50"}, r.Fields(t))
 	r = owner.call("POST", wsPath(w.ID, "/automations/test"), map[string]any{"message": " ",
 		"variables": map[string]string{"customer.first_name": strings.Repeat("x", 1001)}})
-	require.Equal(t, map[string]string{"message": "must be from 1 to 10000 characters",
+	require.Equal(t, map[string]string{"message": "is required",
 		"variables": "names are at most 100 characters and values at most 1000"}, r.Fields(t))
 	r = owner.call("POST", wsPath(w.ID, "/automations/test"), map[string]any{"message": "where is my order"})
 	require.Equal(t, 409, r.Status, string(r.Body))
