@@ -211,8 +211,11 @@ func TestServer(t *testing.T) {
 	})
 
 	t.Run("ReconnectManyTimes", func(t *testing.T) {
+		// The lifetime must stay well above the time a connection takes to
+		// open under load: pgxpool gives up when every connection it gets
+		// has already expired (twice in a row with one connection).
 		pool := newPool(t, url, func(c *pgxpool.Config) {
-			c.MaxConnLifetime = 5 * time.Millisecond
+			c.MaxConnLifetime = 50 * time.Millisecond
 			c.MaxConnLifetimeJitter = 0
 		})
 		ctx := ctxT(t, 60*time.Second)
@@ -225,12 +228,13 @@ func TestServer(t *testing.T) {
 				failures++
 				lastErr = err
 			}
-			if i%3 == 0 {
-				time.Sleep(6 * time.Millisecond) // let the connection expire
+			if i%4 == 0 {
+				time.Sleep(55 * time.Millisecond) // let the connection expire
 			}
 		}
 		require.Zerof(t, failures, "%d of %d queries failed; last error: %v", failures, n, lastErr)
 		require.Greater(t, pool.Stat().NewConnsCount(), int64(50), "the pool should have reconnected many times")
+		pool.Close() // its last connection would hold the one session
 
 		for i := range 50 {
 			c, err := pgx.Connect(ctx, url)
