@@ -21,6 +21,20 @@ const MaxExcludedTags = 100
 var SystemTagKeys = []string{"need_human_help", "information_to_human", "transfer_to_human", "sys_human_help",
 	"sys_human_follow_up", "handled_by", "agent_required", "agent_check_recommended", "not_involved", "closed_by_ai"}
 
+// systemTagMeanings says when Deskmate puts each system tag on a ticket.
+var systemTagMeanings = map[string]string{
+	"need_human_help":         "Deskmate could not answer from its knowledge and asks a person to reply.",
+	"information_to_human":    "Deskmate collected what a person needs (an order number, a photo) and passed the ticket on.",
+	"transfer_to_human":       "The customer asked for a person; Deskmate handed the ticket over.",
+	"sys_human_help":          "Deskmate told the customer that a person will help them.",
+	"sys_human_follow_up":     "Deskmate promised that someone will check or get back to the customer later.",
+	"handled_by":              "Deskmate replied on this ticket.",
+	"agent_required":          "An automation or smart tag hands this kind of ticket to an agent.",
+	"agent_check_recommended": "Deskmate answered but is not sure enough: an agent should check the reply.",
+	"not_involved":            "Deskmate looked at the ticket and left it alone (excluded, not managed, or nothing to answer).",
+	"closed_by_ai":            "Deskmate closed the ticket after answering it.",
+}
+
 // DefaultSystemTagName is the name of a system tag until a workspace renames it.
 func DefaultSystemTagName(key string) string {
 	if key == "handled_by" {
@@ -34,6 +48,8 @@ type SystemTag struct {
 	Key     string `json:"key"`
 	Name    string `json:"name"`
 	Default string `json:"default"`
+	// Meaning says when Deskmate applies the tag.
+	Meaning string `json:"meaning"`
 }
 
 // TagConfig is a workspace's whole tag configuration.
@@ -55,7 +71,7 @@ type SmartTagInput struct {
 func systemTags(ts store.TagSettings) []SystemTag {
 	out := make([]SystemTag, len(SystemTagKeys))
 	for i, k := range SystemTagKeys {
-		out[i] = SystemTag{Key: k, Name: DefaultSystemTagName(k), Default: DefaultSystemTagName(k)}
+		out[i] = SystemTag{Key: k, Name: DefaultSystemTagName(k), Default: DefaultSystemTagName(k), Meaning: systemTagMeanings[k]}
 		if n, ok := ts.System[k]; ok && n != "" {
 			out[i].Name = n
 		}

@@ -15,6 +15,8 @@ export interface SystemTag {
   key: string;
   name: string;
   default: string;
+  /** When Deskmate applies the tag. */
+  meaning: string;
 }
 
 /** A tag the agent applies when a ticket fits its description. */
@@ -60,7 +62,12 @@ export function parseTagConfig(body: unknown): TagConfig {
     excluded: strings(obj, 'excluded', 'tags'),
     system: listOf(system, 'tags.system', (value, what) => {
       const row = record(value, what);
-      return { key: str(row, 'key', what), name: str(row, 'name', what), default: strOrEmpty(row, 'default', what) };
+      return {
+        key: str(row, 'key', what),
+        name: str(row, 'name', what),
+        default: strOrEmpty(row, 'default', what),
+        meaning: strOrEmpty(row, 'meaning', what),
+      };
     }),
     smart: listOf(smart, 'tags.smart', parseSmartTag),
   };

@@ -176,8 +176,11 @@ function SystemTagsForm({ workspaceId, config, canEdit }: { workspaceId: string;
                 const inputId = `system-tag-${tag.key}`;
                 return (
                   <tr key={tag.key}>
-                    <th scope="row" className="mono">
-                      <label htmlFor={inputId}>{tag.key}</label>
+                    <th scope="row">
+                      <label htmlFor={inputId} className="mono">
+                        {tag.key}
+                      </label>
+                      {tag.meaning ? <span className="table__sub tags-meaning">{tag.meaning}</span> : null}
                     </th>
                     <td className="mono">{tag.default}</td>
                     <td>

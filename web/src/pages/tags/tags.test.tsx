@@ -10,8 +10,13 @@ const CONFIG = {
   managed: ['ai-agent'],
   excluded: ['vip'],
   system: [
-    { key: 'need_human_help', name: 'need-human-help', default: 'need-human-help' },
-    { key: 'handled_by', name: 'ai-handled', default: 'ai-handled' },
+    {
+      key: 'need_human_help',
+      name: 'need-human-help',
+      default: 'need-human-help',
+      meaning: 'Deskmate could not answer from its knowledge and asks a person to reply.',
+    },
+    { key: 'handled_by', name: 'ai-handled', default: 'ai-handled', meaning: 'Deskmate replied on this ticket.' },
   ],
   smart: [
     {
@@ -78,6 +83,7 @@ describe('Tags', () => {
     });
     renderApp('/tags');
     const input = await screen.findByLabelText('need_human_help');
+    expect(screen.getByRole('rowheader', { name: /need_human_help/ }).textContent).toContain('asks a person to reply');
     fireEvent.change(input, { target: { value: 'AI-handled' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save system tag names' }));
     const error = await screen.findByText(/is already the name of system tag handled_by/);
