@@ -317,6 +317,19 @@ export function fetchDocumentPages(
   );
 }
 
+/** The text of a pasted text document, as written. */
+export function fetchDocumentText(workspaceId: string, kbId: string, docId: string, signal?: AbortSignal): Promise<string> {
+  return apiRequest(
+    documentPath(workspaceId, kbId, docId),
+    (body) => strOrEmpty(record(body, 'document'), 'text', 'document'),
+    withSignal(signal),
+  );
+}
+
+/** Longest title and text of a document the server accepts. */
+export const MAX_DOCUMENT_TITLE = 500;
+export const MAX_DOCUMENT_TEXT = 1_000_000;
+
 /** A chunk of a document as stored and searched. */
 export interface DocumentChunk {
   id: string;

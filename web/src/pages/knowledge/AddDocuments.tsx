@@ -9,6 +9,7 @@ import {
   type RejectedUpload,
 } from '../../api/knowledge';
 import { Field, FormError, formErrors } from '../../components/Form';
+import { DocumentFields } from './DocumentEditor';
 
 type TabId = 'upload' | 'text' | 'url' | 'sitemap' | 'crawl';
 
@@ -180,29 +181,7 @@ function TextForm({ workspaceId, kbId, onAdded }: FormProps) {
   return (
     <form className="form form--wide" onSubmit={onSubmit} noValidate aria-label="Paste text">
       <FormError message={errors.fields.kind ? `${errors.fields.kind}` : errors.message} />
-      <Field label="Title" error={errors.fields.title}>
-        {(control) => (
-          <input
-            {...control}
-            className="input"
-            type="text"
-            maxLength={500}
-            value={title}
-            onChange={(event) => setTitle(event.target.value)}
-          />
-        )}
-      </Field>
-      <Field label="Text" hint="Plain text or Markdown; headings help the agent find the right part." error={errors.fields.text}>
-        {(control) => (
-          <textarea
-            {...control}
-            className="input kb-textarea"
-            rows={10}
-            value={text}
-            onChange={(event) => setText(event.target.value)}
-          />
-        )}
-      </Field>
+      <DocumentFields title={title} onTitle={setTitle} text={text} onText={setText} errors={errors.fields} rows={10} />
       <div className="form__actions">
         <button type="submit" className="button button--primary" disabled={add.isPending}>
           {add.isPending ? 'Adding…' : 'Add text'}

@@ -16,6 +16,7 @@ import { ConfirmButton } from '../../components/ConfirmButton';
 import { describeApiError } from '../../components/Form';
 import { formatDateTime, isoOf } from '../../format';
 import { DocumentDetails, hasPages } from './DocumentDetails';
+import { DocumentEditor } from './DocumentEditor';
 
 const STATUS: Record<DocumentStatus, { tone: BadgeTone; label: string }> = {
   pending: { tone: 'neutral', label: 'Pending' },
@@ -61,8 +62,14 @@ interface DocumentsTableProps {
 /** The documents of a knowledge base, with their state and, for editors, what can be done with them. */
 export function DocumentsTable({ workspaceId, kbId, documents, canEdit }: DocumentsTableProps) {
   const queryClient = useQueryClient();
-  // The document whose chunks (or pages) are shown under its row.
-  const [open, setOpen] = useState<string | null>(null);
+  // The document whose chunks (or pages), or editor, is shown under its row.
+  const [open, setOpen] = useState<{ id: string; mode: 'details' | 'edit' } | null>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+  const showing = (doc: KnowledgeDocument, mode: 'details' | 'edit') => open?.id === doc.id && open.mode === mode;
+  const toggle = (doc: KnowledgeDocument, mode: 'details' | 'edit') => {
+    setSaved(null);
+    setOpen(showing(doc, mode) ? null : { id: doc.id, mode });
+  };
   const act = useMutation({
     mutationFn: async ({ doc, action }: { doc: KnowledgeDocument; action: Action }) => {
       switch (action.kind) {
@@ -96,6 +103,11 @@ export function DocumentsTable({ workspaceId, kbId, documents, canEdit }: Docume
 
   return (
     <>
+      {saved ? (
+        <div className="notice notice--success" role="status">
+          {saved}
+        </div>
+      ) : null}
       {act.error ? (
         <div className="notice notice--danger" role="alert">
           That did not work. {act.error instanceof ApiError ? describeApiError(act.error) : act.error.message}
@@ -149,12 +161,12 @@ export function DocumentsTable({ workspaceId, kbId, documents, canEdit }: Docume
                       <button
                         type="button"
                         className="link-button kb-docs__details"
-                        aria-expanded={open === doc.id}
-                        aria-controls={open === doc.id ? detailsId : undefined}
-                        aria-label={`${open === doc.id ? 'Hide' : 'Show'} ${hasPages(doc) ? 'pages' : 'chunks'} of ${name}`}
-                        onClick={() => setOpen(open === doc.id ? null : doc.id)}
+                        aria-expanded={showing(doc, 'details')}
+                        aria-controls={showing(doc, 'details') ? detailsId : undefined}
+                        aria-label={`${showing(doc, 'details') ? 'Hide' : 'Show'} ${hasPages(doc) ? 'pages' : 'chunks'} of ${name}`}
+                        onClick={() => toggle(doc, 'details')}
                       >
-                        {open === doc.id ? 'Hide' : 'Show'} {hasPages(doc) ? 'pages' : 'chunks'}
+                        {showing(doc, 'details') ? 'Hide' : 'Show'} {hasPages(doc) ? 'pages' : 'chunks'}
                       </button>
                     </th>
                     <td className="table__nowrap">
@@ -206,6 +218,15 @@ export function DocumentsTable({ workspaceId, kbId, documents, canEdit }: Docume
                     {canEdit ? (
                       <td className="table__actions">
                         <span className="kb-docs__actions">
+                          <button
+                            type="button"
+                            className="button button--small"
+                            aria-label={`${doc.source_type === 'text' ? 'Edit' : 'Rename'} ${name}`}
+                            aria-expanded={showing(doc, 'edit')}
+                            onClick={() => toggle(doc, 'edit')}
+                          >
+                            {doc.source_type === 'text' ? 'Edit' : 'Rename'}
+                          </button>
                           {canResync(doc) ? (
                             <button
                               type="button"
@@ -228,10 +249,22 @@ export function DocumentsTable({ workspaceId, kbId, documents, canEdit }: Docume
                       </td>
                     ) : null}
                   </tr>
-                  {open === doc.id ? (
+                  {open?.id === doc.id ? (
                     <tr className="kb-docs__details-row">
                       <td colSpan={canEdit ? 6 : 5} id={detailsId}>
-                        <DocumentDetails workspaceId={workspaceId} kbId={kbId} doc={doc} />
+                        {open.mode === 'details' ? (
+                          <DocumentDetails workspaceId={workspaceId} kbId={kbId} doc={doc} />
+                        ) : (
+                          <DocumentEditor
+                            workspaceId={workspaceId}
+                            kbId={kbId}
+                            doc={doc}
+                            onDone={(message) => {
+                              setOpen(null);
+                              setSaved(message ?? null);
+                            }}
+                          />
+                        )}
                       </td>
                     </tr>
                   ) : null}

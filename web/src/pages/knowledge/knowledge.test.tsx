@@ -298,6 +298,50 @@ describe('Knowledge base page', () => {
     expect(within(pages).getByText(/HTTP 404 Not Found/)).toBeTruthy();
   });
 
+  it('edits a pasted text in place and renames other documents', async () => {
+    const server = fakeServer({
+      session: sessionAs('editor'),
+      routes: routes('editor', {
+        'GET /api/workspaces/:id/knowledge-bases/:kb/documents/:doc': () =>
+          jsonResponse(200, { ...DOCUMENTS[2], text: 'Two years.\n\n## Exclusions\n\nAccidents.' }),
+        'PATCH /api/workspaces/:id/knowledge-bases/:kb/documents/:doc': ({ params, body }) => {
+          if ((body as { title?: string }).title === '') {
+            return errorResponse(422, 'invalid', 'title: is required', { fields: { title: 'is required' } });
+          }
+          const old = DOCUMENTS.find((d) => d.id === Number(params.doc)) ?? DOCUMENTS[0];
+          return jsonResponse(200, { ...old, ...(body as object), status: 'pending' });
+        },
+      }),
+    });
+    renderApp('/knowledge/7');
+    const table = await screen.findByRole('table', { name: 'Documents' });
+
+    // A text document: title and text, loaded from the server.
+    fireEvent.click(within(table).getByRole('button', { name: 'Edit Warranty' }));
+    const form = await screen.findByRole('form', { name: 'Edit Warranty' });
+    const text = await within(form).findByLabelText('Text');
+    expect((text as HTMLTextAreaElement).value).toBe('Two years.\n\n## Exclusions\n\nAccidents.');
+    fireEvent.change(within(form).getByLabelText('Title'), { target: { value: '' } });
+    fireEvent.click(within(form).getByRole('button', { name: 'Save' }));
+    expect(await within(form).findByText('is required')).toBeTruthy();
+    fireEvent.change(within(form).getByLabelText('Title'), { target: { value: 'Warranty' } });
+    fireEvent.change(text, { target: { value: 'Three years.\n\n## Exclusions\n\nAccidents.' } });
+    fireEvent.click(within(form).getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText(/Saved “Warranty”\. Its changed parts are being embedded again\./)).toBeTruthy();
+    const patches = server.callsTo('PATCH', `${KB_PATH}/documents/3`);
+    expect(patches.at(-1)?.body).toEqual({ text: 'Three years.\n\n## Exclusions\n\nAccidents.' });
+    expect(screen.queryByRole('form', { name: 'Edit Warranty' })).toBeNull();
+
+    // A file: its title only.
+    fireEvent.click(within(table).getByRole('button', { name: 'Rename Returns FAQ' }));
+    const rename = await screen.findByRole('form', { name: 'Edit Returns FAQ' });
+    expect(within(rename).queryByLabelText('Text')).toBeNull();
+    fireEvent.change(within(rename).getByLabelText('Title'), { target: { value: 'Returns and refunds' } });
+    fireEvent.click(within(rename).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(server.callsTo('PATCH', `${KB_PATH}/documents/1`)).toHaveLength(1));
+    expect(server.callsTo('PATCH', `${KB_PATH}/documents/1`)[0]?.body).toEqual({ title: 'Returns and refunds' });
+  });
+
   it('pages through documents a hundred at a time', async () => {
     const many = Array.from({ length: 230 }, (_, i) => doc({ id: i + 1, title: `Article ${i + 1}`, filename: `article-${i + 1}.md` }));
     const server = fakeServer({
