@@ -11,6 +11,7 @@ import {
   updateInstruction,
   type Instruction,
   type InstructionInput,
+  type InstructionRevision,
 } from '../../api/instructions';
 import { Badge } from '../../components/Badge';
 import { ConfirmButton } from '../../components/ConfirmButton';
@@ -79,13 +80,13 @@ function InstructionForm({ workspaceId, instruction, onDone }: FormProps) {
         <Field label="Instruction" error={errors.fields.text}>
           {(control) => (
             <>
-              <textarea
-                {...control}
-                className="input textarea textarea--tall"
-                value={text}
-                onChange={(event) => setText(event.target.value)}
-              />
-              <CharCounter length={text.length} max={MAX_INSTRUCTION_TEXT} />
+                <textarea
+                  {...control}
+                  className="input textarea textarea--tall"
+                  value={text}
+                  onChange={(event) => setText(event.target.value)}
+                />
+                <CharCounter length={text.length} max={MAX_INSTRUCTION_TEXT} />
             </>
           )}
         </Field>
@@ -111,15 +112,33 @@ function InstructionForm({ workspaceId, instruction, onDone }: FormProps) {
   );
 }
 
-/** The saved versions of one instruction, newest first. */
-function Revisions({ workspaceId, instruction }: { workspaceId: string; instruction: Instruction }) {
+/**
+ * The saved versions of one instruction, newest first. Editors can restore an older one: it is
+ * saved again as the newest version, so nothing in the history is lost.
+ */
+function Revisions({ workspaceId, instruction, canEdit }: { workspaceId: string; instruction: Instruction; canEdit: boolean }) {
+  const queryClient = useQueryClient();
   const query = useQuery({
     queryKey: instructionKeys.revisions(workspaceId, instruction.id),
     queryFn: ({ signal }) => fetchInstructionRevisions(workspaceId, instruction.id, signal),
   });
+  const restore = useMutation({
+    mutationFn: (revision: InstructionRevision) =>
+      updateInstruction(workspaceId, instruction.id, { title: revision.title, text: revision.text }),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: instructionKeys.list(workspaceId) });
+      void queryClient.invalidateQueries({ queryKey: instructionKeys.revisions(workspaceId, instruction.id) });
+    },
+  });
   return (
     <QueryState data={query.data} error={query.error} what="the history">
       {(revisions) => (
+        <>
+        {restore.error ? (
+          <div className="notice notice--danger" role="alert">
+            {errorText(restore.error)}
+          </div>
+        ) : null}
         <ol className="revisions" aria-label={`History of ${instruction.title}`}>
           {revisions.map((revision) => (
             <li key={revision.version}>
@@ -130,9 +149,21 @@ function Revisions({ workspaceId, instruction }: { workspaceId: string; instruct
               </p>
               <p className="table__primary">{revision.title}</p>
               <p className="am-pre">{revision.text}</p>
+              {canEdit && revision.version !== instruction.version ? (
+                <button
+                  type="button"
+                  className="button button--small"
+                  aria-label={`Restore version ${revision.version} of ${instruction.title}`}
+                  disabled={restore.isPending}
+                  onClick={() => restore.mutate(revision)}
+                >
+                  Restore this version
+                </button>
+              ) : null}
             </li>
           ))}
         </ol>
+        </>
       )}
     </QueryState>
   );
@@ -247,7 +278,7 @@ function InstructionItem({ workspaceId, instruction, index, count, canEdit, busy
           {errorText(error)}
         </div>
       ) : null}
-      {history ? <Revisions workspaceId={workspaceId} instruction={instruction} /> : null}
+      {history ? <Revisions workspaceId={workspaceId} instruction={instruction} canEdit={canEdit} /> : null}
     </li>
   );
 }

@@ -1,4 +1,4 @@
-import { fireEvent, screen, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { jsonResponse, renderApp } from '../../test/render';
 import { WORKSPACE_ID, fakeServer, sessionAs, type Handler } from '../../test/server';
@@ -61,12 +61,31 @@ describe('Instructions', () => {
     expect(screen.getByText('9 / 2000 characters')).toBeTruthy();
   });
 
+  it('restores an older version by saving it again', async () => {
+    const server = fakeServer({
+      session: sessionAs('editor'),
+      routes: routes({
+        'PATCH /api/workspaces/:id/instructions/:nid': ({ body }) =>
+          jsonResponse(200, { ...instruction(1, 'Tone', 0), ...(body as object), version: 3 }),
+      }),
+    });
+    renderApp('/instructions');
+    fireEvent.click(await screen.findByRole('button', { name: 'History of Tone' }));
+    const history = await screen.findByRole('list', { name: 'History of Tone' });
+    expect(within(history).queryByRole('button', { name: 'Restore version 2 of Tone' })).toBeNull();
+    fireEvent.click(within(history).getByRole('button', { name: 'Restore version 1 of Tone' }));
+    await waitFor(() => expect(server.callsTo('PATCH', `${BASE}/instructions/1`)).toHaveLength(1));
+    expect(server.callsTo('PATCH', `${BASE}/instructions/1`)[0]?.body).toEqual({ title: 'Tone', text: 'Be nice.' });
+  });
+
   it('shows a viewer the instructions without write buttons', async () => {
     fakeServer({ session: sessionAs('viewer'), routes: routes() });
     renderApp('/instructions');
     await screen.findByText('Tone text');
     expect(screen.queryByRole('button', { name: /New instruction|Edit|Move|Delete/ })).toBeNull();
     expect(screen.queryByRole('checkbox')).toBeNull();
-    expect(screen.getByRole('button', { name: 'History of Tone' })).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'History of Tone' }));
+    await screen.findByRole('list', { name: 'History of Tone' });
+    expect(screen.queryByRole('button', { name: /Restore/ })).toBeNull();
   });
 });
