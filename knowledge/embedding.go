@@ -308,3 +308,35 @@ func (s *Service) CheckEmbedders(ctx context.Context) error {
 	}
 	return errors.Join(errs...)
 }
+
+// EmbedderCheck is the outcome of CheckEmbedder.
+type EmbedderCheck struct {
+	Model      string
+	Dimensions int
+	Took       time.Duration
+}
+
+// CheckEmbedder embeds a short text with the embedder the workspace's saved
+// model settings ask for, so an administrator learns at once whether the
+// provider is reachable and the model exists, rather than from failing
+// documents later. The error says what went wrong.
+func (s *Service) CheckEmbedder(ctx context.Context, workspaceID int64) (EmbedderCheck, error) {
+	spec, err := s.configuredSpec(ctx, workspaceID)
+	if err != nil {
+		return EmbedderCheck{}, err
+	}
+	emb, err := s.embedders(ctx, workspaceID, spec)
+	if err != nil {
+		return EmbedderCheck{}, err
+	}
+	start := time.Now()
+	vs, err := emb.Embed(ctx, []string{"Deskmate connection check: where is my order?"})
+	took := time.Since(start)
+	if err != nil {
+		return EmbedderCheck{Model: emb.Model(), Took: took}, err
+	}
+	if len(vs) != 1 || len(vs[0]) == 0 {
+		return EmbedderCheck{Model: emb.Model(), Took: took}, fmt.Errorf("%s returned no embedding", emb.Model())
+	}
+	return EmbedderCheck{Model: emb.Model(), Dimensions: len(vs[0]), Took: took}, nil
+}

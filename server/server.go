@@ -111,6 +111,7 @@ func New(deps Deps) *Server {
 	ws.Put("/gorgias", s.putGorgias)
 	ws.Get("/model-settings", s.getModelSettings)
 	ws.Put("/model-settings", s.putModelSettings)
+	ws.Post("/model-settings/check", s.checkModelSettings)
 	ws.Get("/members", s.listMembers)
 	ws.Post("/members", s.addMember)
 	ws.Patch("/members/:uid", s.patchMember)

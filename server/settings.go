@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"strconv"
 	"time"
 
@@ -111,6 +112,32 @@ func (s *Server) putModelSettings(c *fiber.Ctx) error {
 		}
 	}
 	return c.JSON(toModelJSON(m))
+}
+
+// checkModelSettings tries the saved embedding settings with one short text.
+// A provider that fails is not an error of this request: the answer says
+// what failed, with 200, so the app can show it beside the settings.
+func (s *Server) checkModelSettings(c *fiber.Ctx) error {
+	_, id, _, err := access(c, account.RoleAdmin)
+	if err != nil {
+		return err
+	}
+	kn, err := s.kn()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(c.UserContext(), 30*time.Second)
+	defer cancel()
+	check, err := kn.CheckEmbedder(ctx, id)
+	out := fiber.Map{"ok": err == nil, "embedding_model": check.Model, "dimensions": check.Dimensions,
+		"took_ms": float64(check.Took.Microseconds()) / 1000}
+	if err != nil {
+		if c.UserContext().Err() != nil {
+			return err
+		}
+		out["error"] = err.Error()
+	}
+	return c.JSON(out)
 }
 
 type auditEntryJSON struct {

@@ -24,6 +24,7 @@ func workspaceEndpoints() []endpoint {
 		{"PUT", "/gorgias", map[string]any{"domain": "evil", "api_user": "e@evil.test", "api_key": "stolen-key-1234567"}},
 		{"GET", "/model-settings", nil},
 		{"PUT", "/model-settings", map[string]any{"provider": "builtin"}},
+		{"POST", "/model-settings/check", nil},
 		{"GET", "/members", nil},
 		{"POST", "/members", map[string]any{"email": "intruder@evil.test", "name": "I", "password": goodPassword, "role": "owner"}},
 		{"PATCH", "/members/{member}", map[string]any{"role": "viewer"}},

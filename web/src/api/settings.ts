@@ -81,3 +81,30 @@ export function fetchModelSettings(workspaceId: string, signal?: AbortSignal): P
 export function saveModelSettings(workspaceId: string, input: ModelSettingsInput): Promise<ModelSettings> {
   return apiRequest(workspacePath(workspaceId, '/model-settings'), parseModelSettings, { method: 'PUT', json: input });
 }
+
+/** The outcome of trying the saved embedding settings with one short text. */
+export interface EmbeddingCheck {
+  ok: boolean;
+  embedding_model: string;
+  dimensions: number;
+  took_ms: number;
+  /** What failed, when `ok` is false. */
+  error: string;
+}
+
+export function parseEmbeddingCheck(body: unknown): EmbeddingCheck {
+  const obj = record(body, 'check');
+  const num = (key: string) => (typeof obj[key] === 'number' ? (obj[key] as number) : 0);
+  return {
+    ok: bool(obj, 'ok', 'check'),
+    embedding_model: strOrEmpty(obj, 'embedding_model', 'check'),
+    dimensions: num('dimensions'),
+    took_ms: num('took_ms'),
+    error: strOrEmpty(obj, 'error', 'check'),
+  };
+}
+
+/** Tries the saved embedding settings: is the provider reachable, does the model exist? */
+export function checkEmbeddingSettings(workspaceId: string): Promise<EmbeddingCheck> {
+  return apiRequest(workspacePath(workspaceId, '/model-settings/check'), parseEmbeddingCheck, { method: 'POST' });
+}

@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import {
   PROVIDERS,
+  checkEmbeddingSettings,
   fetchModelSettings,
   saveModelSettings,
   type ModelSettings,
@@ -54,8 +55,10 @@ function ModelForm({ workspaceId, settings, canEdit }: { workspaceId: string; se
       setEmbeddingModel(updated.embedding_model);
       setApiKey('');
       setSaved(true);
+      check.reset();
     },
   });
+  const check = useMutation({ mutationFn: () => checkEmbeddingSettings(workspaceId) });
   const errors = formErrors(mutation.error, FIELDS);
   const builtin = provider === 'builtin';
 
@@ -172,10 +175,26 @@ function ModelForm({ workspaceId, settings, canEdit }: { workspaceId: string; se
               {mutation.isPending ? 'Saving…' : 'Save'}
             </button>
             <SavedNote show={saved && !mutation.isPending} />
+            <button type="button" className="button" disabled={check.isPending} onClick={() => check.mutate()}>
+              {check.isPending ? 'Checking…' : 'Check embeddings'}
+            </button>
           </div>
         ) : (
           <ReadOnlyNote />
         )}
+        {check.data ? (
+          check.data.ok ? (
+            <p className="notice notice--success" role="status">
+              The saved settings work: {check.data.embedding_model} answered with {check.data.dimensions} dimensions in{' '}
+              {Math.round(check.data.took_ms)} ms.
+            </p>
+          ) : (
+            <p className="notice notice--danger" role="alert">
+              The saved settings do not work yet: {check.data.error}
+            </p>
+          )
+        ) : null}
+        {check.error ? <FormError message={formErrors(check.error, []).message} /> : null}
       </form>
     </section>
   );

@@ -116,6 +116,38 @@ describe('Settings by role', () => {
     expect(put?.headers['x-csrf-token']).toBe('csrf-admin');
   });
 
+  it('checks the saved embedding settings and says what failed', async () => {
+    let works = false;
+    const server = fakeServer({
+      session: sessionAs('admin'),
+      routes: workspaceRoutes('admin', {
+        'POST /api/workspaces/:id/model-settings/check': () =>
+          jsonResponse(
+            200,
+            works
+              ? { ok: true, embedding_model: 'ollama/nomic-embed-text', dimensions: 768, took_ms: 41.7 }
+              : {
+                  ok: false,
+                  embedding_model: 'ollama/nomic-embed-text',
+                  dimensions: 0,
+                  took_ms: 3,
+                  error: 'ollama embed nomic-embed-text: model "nomic-embed-text" not found, try pulling it first',
+                },
+          ),
+      }),
+    });
+    renderApp('/settings/model');
+    fireEvent.click(await screen.findByRole('button', { name: 'Check embeddings' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('not found, try pulling it first');
+    works = true;
+    fireEvent.click(screen.getByRole('button', { name: 'Check embeddings' }));
+    expect(
+      await screen.findByText('The saved settings work: ollama/nomic-embed-text answered with 768 dimensions in 42 ms.'),
+    ).toBeTruthy();
+    expect(screen.queryByText(/do not work yet/)).toBeNull();
+    expect(server.callsTo('POST', `/api/workspaces/${WORKSPACE_ID}/model-settings/check`)).toHaveLength(2);
+  });
+
   it('hides the base URL for the built-in model', async () => {
     fakeServer({ session: sessionAs('admin'), routes: workspaceRoutes('admin') });
     renderApp('/settings/model');
