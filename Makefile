@@ -64,7 +64,7 @@ migrate: build ## apply database migrations (DATABASE_URL, or the embedded datab
 
 .PHONY: bench
 bench: deps ## run the benchmarks (numbers, not pass/fail)
-	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./...
+	$(GO) test -p 1 -run '^$$' -bench . -benchmem -timeout 60m ./...
 
 .PHONY: fuzz
 fuzz: ## run the fuzz tests (FUZZTIME per target, default 60s)
