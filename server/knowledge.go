@@ -70,6 +70,37 @@ func (s *Server) knowledgeAccess(c *fiber.Ctx, min account.Role) (*knowledge.Ser
 	return kn, p, id, err
 }
 
+// knowledgeRequest is what a knowledge endpoint acts on: the caller, the
+// workspace, the knowledge base named by the path and, for document
+// endpoints, the document.
+type knowledgeRequest struct {
+	kn     *knowledge.Service
+	p      account.Principal
+	ws, kb int64
+	id     int64
+}
+
+// baseAccess checks the caller's role and reads the knowledge base's path id.
+func (s *Server) baseAccess(c *fiber.Ctx, min account.Role) (knowledgeRequest, error) {
+	var r knowledgeRequest
+	var err error
+	if r.kn, r.p, r.ws, err = s.knowledgeAccess(c, min); err != nil {
+		return r, err
+	}
+	r.kb, err = idParam(c, "kb")
+	return r, err
+}
+
+// documentAccess is baseAccess plus the document's path id.
+func (s *Server) documentAccess(c *fiber.Ctx, min account.Role) (knowledgeRequest, error) {
+	r, err := s.baseAccess(c, min)
+	if err != nil {
+		return r, err
+	}
+	r.id, err = idParam(c, "doc")
+	return r, err
+}
+
 type knowledgeBaseJSON struct {
 	ID                  int64     `json:"id"`
 	Name                string    `json:"name"`
@@ -139,15 +170,11 @@ func (s *Server) createKnowledgeBase(c *fiber.Ctx) error {
 }
 
 func (s *Server) getKnowledgeBase(c *fiber.Ctx) error {
-	kn, _, ws, err := s.knowledgeAccess(c, account.RoleViewer)
+	r, err := s.baseAccess(c, account.RoleViewer)
 	if err != nil {
 		return err
 	}
-	id, err := idParam(c, "kb")
-	if err != nil {
-		return err
-	}
-	k, err := kn.Base(c.UserContext(), ws, id)
+	k, err := r.kn.Base(c.UserContext(), r.ws, r.kb)
 	if err != nil {
 		return err
 	}
@@ -155,11 +182,7 @@ func (s *Server) getKnowledgeBase(c *fiber.Ctx) error {
 }
 
 func (s *Server) patchKnowledgeBase(c *fiber.Ctx) error {
-	kn, p, ws, err := s.knowledgeAccess(c, account.RoleEditor)
-	if err != nil {
-		return err
-	}
-	id, err := idParam(c, "kb")
+	r, err := s.baseAccess(c, account.RoleEditor)
 	if err != nil {
 		return err
 	}
@@ -167,7 +190,7 @@ func (s *Server) patchKnowledgeBase(c *fiber.Ctx) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	k, err := kn.UpdateBase(c.UserContext(), p.Actor(), ws, id, req.input())
+	k, err := r.kn.UpdateBase(c.UserContext(), r.p.Actor(), r.ws, r.kb, req.input())
 	if err != nil {
 		return err
 	}
@@ -175,15 +198,11 @@ func (s *Server) patchKnowledgeBase(c *fiber.Ctx) error {
 }
 
 func (s *Server) deleteKnowledgeBase(c *fiber.Ctx) error {
-	kn, p, ws, err := s.knowledgeAccess(c, account.RoleEditor)
+	r, err := s.baseAccess(c, account.RoleEditor)
 	if err != nil {
 		return err
 	}
-	id, err := idParam(c, "kb")
-	if err != nil {
-		return err
-	}
-	if err := kn.DeleteBase(c.UserContext(), p.Actor(), ws, id); err != nil {
+	if err := r.kn.DeleteBase(c.UserContext(), r.p.Actor(), r.ws, r.kb); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -217,15 +236,11 @@ func toRunJSON(r store.KnowledgeRun) runJSON {
 }
 
 func (s *Server) knowledgeProgress(c *fiber.Ctx) error {
-	kn, _, ws, err := s.knowledgeAccess(c, account.RoleViewer)
+	r, err := s.baseAccess(c, account.RoleViewer)
 	if err != nil {
 		return err
 	}
-	id, err := idParam(c, "kb")
-	if err != nil {
-		return err
-	}
-	p, err := kn.Progress(c.UserContext(), ws, id)
+	p, err := r.kn.Progress(c.UserContext(), r.ws, r.kb)
 	if err != nil {
 		return err
 	}
@@ -243,16 +258,12 @@ func (s *Server) knowledgeProgress(c *fiber.Ctx) error {
 }
 
 func (s *Server) knowledgeRuns(c *fiber.Ctx) error {
-	kn, _, ws, err := s.knowledgeAccess(c, account.RoleViewer)
-	if err != nil {
-		return err
-	}
-	id, err := idParam(c, "kb")
+	r, err := s.baseAccess(c, account.RoleViewer)
 	if err != nil {
 		return err
 	}
 	limit, _ := strconv.Atoi(c.Query("limit", "20"))
-	runs, err := kn.Runs(c.UserContext(), ws, id, min(max(limit, 1), 100))
+	runs, err := r.kn.Runs(c.UserContext(), r.ws, r.kb, min(max(limit, 1), 100))
 	if err != nil {
 		return err
 	}

@@ -59,11 +59,7 @@ func toDocumentJSON(d store.KnowledgeDocument, withText bool) documentJSON {
 }
 
 func (s *Server) listDocuments(c *fiber.Ctx) error {
-	kn, _, ws, err := s.knowledgeAccess(c, account.RoleViewer)
-	if err != nil {
-		return err
-	}
-	kb, err := idParam(c, "kb")
+	r, err := s.baseAccess(c, account.RoleViewer)
 	if err != nil {
 		return err
 	}
@@ -80,7 +76,7 @@ func (s *Server) listDocuments(c *fiber.Ctx) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	docs, err := kn.Documents(c.UserContext(), ws, kb, parent, limit, offset)
+	docs, err := r.kn.Documents(c.UserContext(), r.ws, r.kb, parent, limit, offset)
 	if err != nil {
 		return err
 	}
@@ -92,11 +88,7 @@ func (s *Server) listDocuments(c *fiber.Ctx) error {
 }
 
 func (s *Server) addDocument(c *fiber.Ctx) error {
-	kn, p, ws, err := s.knowledgeAccess(c, account.RoleEditor)
-	if err != nil {
-		return err
-	}
-	kb, err := idParam(c, "kb")
+	r, err := s.baseAccess(c, account.RoleEditor)
 	if err != nil {
 		return err
 	}
@@ -111,7 +103,7 @@ func (s *Server) addDocument(c *fiber.Ctx) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	d, err := kn.AddDocument(c.UserContext(), p.Actor(), ws, kb, knowledge.DocumentInput{Kind: req.Kind, Title: req.Title,
+	d, err := r.kn.AddDocument(c.UserContext(), r.p.Actor(), r.ws, r.kb, knowledge.DocumentInput{Kind: req.Kind, Title: req.Title,
 		Text: req.Text, URL: req.URL, MaxPages: req.MaxPages, MaxDepth: req.MaxDepth})
 	if err != nil {
 		return err
@@ -121,11 +113,7 @@ func (s *Server) addDocument(c *fiber.Ctx) error {
 
 // uploadDocuments takes multipart/form-data with one or more "file" parts.
 func (s *Server) uploadDocuments(c *fiber.Ctx) error {
-	kn, p, ws, err := s.knowledgeAccess(c, account.RoleEditor)
-	if err != nil {
-		return err
-	}
-	kb, err := idParam(c, "kb")
+	r, err := s.baseAccess(c, account.RoleEditor)
 	if err != nil {
 		return err
 	}
@@ -154,7 +142,7 @@ func (s *Server) uploadDocuments(c *fiber.Ctx) error {
 		}
 		files = append(files, knowledge.Upload{Filename: fh.Filename, Data: data})
 	}
-	docs, rejected, err := kn.UploadFiles(c.UserContext(), p.Actor(), ws, kb, files)
+	docs, rejected, err := r.kn.UploadFiles(c.UserContext(), r.p.Actor(), r.ws, r.kb, files)
 	if err != nil {
 		return err
 	}
@@ -173,29 +161,6 @@ func (s *Server) uploadDocuments(c *fiber.Ctx) error {
 		out.Rejected[i] = rejectedJSON{r.Filename, r.Error}
 	}
 	return c.Status(fiber.StatusCreated).JSON(out)
-}
-
-// documentRequest is what a document endpoint acts on: the caller, the
-// workspace and the document named by the path.
-type documentRequest struct {
-	kn     *knowledge.Service
-	p      account.Principal
-	ws, kb int64
-	id     int64
-}
-
-// documentAccess checks the caller's role and reads the document's path ids.
-func (s *Server) documentAccess(c *fiber.Ctx, min account.Role) (documentRequest, error) {
-	var r documentRequest
-	var err error
-	if r.kn, r.p, r.ws, err = s.knowledgeAccess(c, min); err != nil {
-		return r, err
-	}
-	if r.kb, err = idParam(c, "kb"); err != nil {
-		return r, err
-	}
-	r.id, err = idParam(c, "doc")
-	return r, err
 }
 
 func (s *Server) getDocument(c *fiber.Ctx) error {
