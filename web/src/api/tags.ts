@@ -1,10 +1,12 @@
 /** Tag configuration of a workspace: excluded, system and smart tags (`/api/workspaces/{id}/tags…`). */
+import type { PostAction } from './automations';
 import { apiRequest, noContent } from './client';
 import { id, listOf, oneOf, record, str, strOrEmpty, strings } from './shape';
 import { workspacePath } from './workspaces';
 
-export const SMART_TAG_POST_ACTIONS = ['none', 'suspend', 'handover', 'close'] as const;
-export type SmartTagPostAction = (typeof SMART_TAG_POST_ACTIONS)[number];
+/** The post-actions of a smart tag: those of automations, listed in the order they escalate. */
+export const SMART_TAG_POST_ACTIONS = ['none', 'suspend', 'handover', 'close'] as const satisfies readonly PostAction[];
+export type SmartTagPostAction = PostAction;
 
 export const MAX_EXCLUDED_TAGS = 100;
 export const MAX_SMART_DESCRIPTION = 1000;

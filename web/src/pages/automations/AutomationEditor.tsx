@@ -11,7 +11,6 @@ import {
   MAX_RESPONSE_LENGTH,
   MIN_ACTIVE_PHRASES,
   POST_ACTIONS,
-  POST_ACTION_LABELS,
   RESPONSE_VARIABLES,
   automationKeys,
   createAutomation,
@@ -20,7 +19,6 @@ import {
   updateAutomation,
   type Automation,
   type AutomationInput,
-  type PostAction,
 } from '../../api/automations';
 import { MAX_TAG_LENGTH } from '../../api/workspaces';
 import { ConfirmButton } from '../../components/ConfirmButton';
@@ -29,7 +27,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { QueryState } from '../../components/QueryState';
 import { TagInput, withPendingTag } from '../../components/TagInput';
 import { useCurrentWorkspace } from '../../workspace';
-import { CharCounter, NoWorkspace, canEditContent, errorText } from './shared';
+import { CharCounter, NoWorkspace, PostActionSelect, canEditContent, errorText } from './shared';
 import './automations.css';
 
 const FIELDS = ['name', 'phrases', 'response', 'tags', 'post_action', 'channels', 'language', 'guidance', 'active'] as const;
@@ -268,23 +266,12 @@ function AutomationForm({ workspaceId, automation, canEdit }: FormProps) {
           <div className="form__grid">
             <Field label="After answering" error={errors.fields.post_action}>
               {(control) => (
-                <select
-                  {...control}
-                  className="select"
+                <PostActionSelect
+                  control={control}
+                  actions={POST_ACTIONS}
                   value={value.post_action}
-                  onChange={(event) => {
-                    const next = POST_ACTIONS.find((action) => action === event.target.value);
-                    if (next) {
-                      set('post_action', next satisfies PostAction);
-                    }
-                  }}
-                >
-                  {POST_ACTIONS.map((action) => (
-                    <option key={action} value={action}>
-                      {POST_ACTION_LABELS[action]}
-                    </option>
-                  ))}
-                </select>
+                  onChange={(action) => set('post_action', action)}
+                />
               )}
             </Field>
             <Field label="Language" hint="ISO 639 code, such as en or fr." error={errors.fields.language}>

@@ -1,7 +1,8 @@
 /** Pieces shared by the Automations, Instructions and Tags pages. */
 import { Link } from 'react-router';
+import { POST_ACTION_LABELS, type PostAction } from '../../api/automations';
 import { ApiError } from '../../api/client';
-import { describeApiError } from '../../components/Form';
+import { describeApiError, type ControlProps } from '../../components/Form';
 import type { Role } from '../../api/auth';
 import { PageHeader } from '../../components/PageHeader';
 import { atLeast } from '../../roles';
@@ -46,4 +47,40 @@ export function errorText(error: Error): string {
     return fields.length > 0 ? fields.join(' ') : describeApiError(error);
   }
   return error.message;
+}
+
+/**
+ * A select of post-actions (what Deskmate does with a ticket afterwards), in the given order,
+ * labelled the same everywhere.
+ */
+export function PostActionSelect({
+  control,
+  actions,
+  value,
+  onChange,
+}: {
+  control: ControlProps;
+  actions: readonly PostAction[];
+  value: PostAction;
+  onChange: (action: PostAction) => void;
+}) {
+  return (
+    <select
+      {...control}
+      className="select"
+      value={value}
+      onChange={(event) => {
+        const next = actions.find((action) => action === event.target.value);
+        if (next) {
+          onChange(next);
+        }
+      }}
+    >
+      {actions.map((action) => (
+        <option key={action} value={action}>
+          {POST_ACTION_LABELS[action]}
+        </option>
+      ))}
+    </select>
+  );
 }

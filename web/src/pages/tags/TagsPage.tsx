@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
+import { POST_ACTION_LABELS } from '../../api/automations';
 import { ApiError } from '../../api/client';
 import {
   MAX_EXCLUDED_TAGS,
@@ -15,7 +16,6 @@ import {
   updateSmartTag,
   type SmartTag,
   type SmartTagInput,
-  type SmartTagPostAction,
   type TagConfig,
 } from '../../api/tags';
 import { MAX_TAG_LENGTH } from '../../api/workspaces';
@@ -25,19 +25,12 @@ import { PageHeader } from '../../components/PageHeader';
 import { QueryState } from '../../components/QueryState';
 import { TagInput, withPendingTag } from '../../components/TagInput';
 import { useCurrentWorkspace } from '../../workspace';
-import { CharCounter, NoWorkspace, canEditContent, errorText } from '../automations/shared';
+import { CharCounter, NoWorkspace, PostActionSelect, canEditContent, errorText } from '../automations/shared';
 import '../automations/automations.css';
 
 /** TanStack Query key of the tag configuration of a workspace. */
 export const tagKeys = {
   config: (workspaceId: string) => ['workspace', workspaceId, 'tags'] as const,
-};
-
-const SMART_POST_ACTION_LABELS: Record<SmartTagPostAction, string> = {
-  none: 'Nothing',
-  suspend: 'Snooze the ticket',
-  handover: 'Hand over to a person',
-  close: 'Close the ticket',
 };
 
 const READ_ONLY = 'Only editors can change tags.';
@@ -274,23 +267,12 @@ function SmartTagForm({
           </Field>
           <Field label="After tagging" error={errors.fields.post_action}>
             {(control) => (
-              <select
-                {...control}
-                className="select"
+              <PostActionSelect
+                control={control}
+                actions={SMART_TAG_POST_ACTIONS}
                 value={value.post_action}
-                onChange={(event) => {
-                  const next = SMART_TAG_POST_ACTIONS.find((action) => action === event.target.value);
-                  if (next) {
-                    setValue((old) => ({ ...old, post_action: next }));
-                  }
-                }}
-              >
-                {SMART_TAG_POST_ACTIONS.map((action) => (
-                  <option key={action} value={action}>
-                    {SMART_POST_ACTION_LABELS[action]}
-                  </option>
-                ))}
-              </select>
+                onChange={(action) => setValue((old) => ({ ...old, post_action: action }))}
+              />
             )}
           </Field>
         </div>
@@ -402,7 +384,7 @@ function SmartTags({ workspaceId, config, canEdit }: { workspaceId: string; conf
                     </th>
                     <td className="am-pre">{tag.description || <span className="muted">—</span>}</td>
                     <td className="am-pre">{tag.instructions || <span className="muted">—</span>}</td>
-                    <td>{SMART_POST_ACTION_LABELS[tag.post_action]}</td>
+                    <td>{POST_ACTION_LABELS[tag.post_action]}</td>
                     <td className="table__actions">
                       {canEdit ? (
                         <>
