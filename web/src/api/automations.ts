@@ -1,6 +1,6 @@
 /** Automations, their training and the test box: `/api/workspaces/{id}/automations…`. */
 import { ApiError, INVALID_RESPONSE, NETWORK_ERROR, apiRequest, getCsrfToken, noContent, parseErrorEnvelope } from './client';
-import { array, bool, fail, id, listOf, oneOf, record, str, strOrEmpty, strOrNull, strings } from './shape';
+import { array, bool, id, listOf, num, numOr, oneOf, record, str, strOrEmpty, strOrNull, strings } from './shape';
 import { workspacePath } from './workspaces';
 
 /** What Deskmate does with a ticket after answering it with an automation. */
@@ -89,18 +89,6 @@ export function parseAutomation(value: unknown, what = 'automation'): Automation
     created_at: strOrEmpty(obj, 'created_at', what),
     updated_at: strOrEmpty(obj, 'updated_at', what),
   };
-}
-
-function num(obj: Record<string, unknown>, key: string, what: string): number {
-  const value = obj[key];
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    fail(`${what}.${key} is not a number`);
-  }
-  return value;
-}
-
-function numOr(obj: Record<string, unknown>, key: string, what: string, fallback: number): number {
-  return obj[key] === undefined || obj[key] === null ? fallback : num(obj, key, what);
 }
 
 /** An automation named in a training result or a match. */

@@ -1,6 +1,6 @@
 /** Workspace instructions for the agent: `/api/workspaces/{id}/instructions…`. */
 import { apiRequest, noContent } from './client';
-import { bool, fail, id, listOf, record, str, strOrEmpty } from './shape';
+import { bool, id, listOf, num, record, str, strOrEmpty } from './shape';
 import { workspacePath } from './workspaces';
 
 export const MAX_INSTRUCTION_TITLE = 100;
@@ -31,14 +31,6 @@ export interface InstructionRevision {
   enabled: boolean;
   saved_by: string;
   saved_at: string;
-}
-
-function num(obj: Record<string, unknown>, key: string, what: string): number {
-  const value = obj[key];
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    fail(`${what}.${key} is not a number`);
-  }
-  return value;
 }
 
 export function parseInstruction(value: unknown, what = 'instruction'): Instruction {

@@ -5,26 +5,14 @@
  * crawls) that Deskmate splits into chunks, embeds, and searches when it answers tickets.
  */
 import { apiRequest, noContent } from './client';
-import { bool, fail, id, listOf, oneOf, record, str, strOrEmpty, strOrNull } from './shape';
+import { bool, id, listOf, num, numOr, oneOf, record, str, strOrEmpty, strOrNull } from './shape';
 import { workspacePath } from './workspaces';
 
 // --- Small validators -----------------------------------------------------------------------
 
-function num(obj: Record<string, unknown>, key: string, what: string): number {
-  const value = obj[key];
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    fail(`${what}.${key} is not a number`);
-  }
-  return value;
-}
-
 /** A number, with null or absent read as 0. */
 function numOrZero(obj: Record<string, unknown>, key: string, what: string): number {
-  const value = obj[key];
-  if (value === null || value === undefined) {
-    return 0;
-  }
-  return num(obj, key, what);
+  return numOr(obj, key, what, 0);
 }
 
 /** An id or null (absent is null). */

@@ -1,6 +1,6 @@
 /** Secrets-masked settings of a workspace: its Gorgias connection and its language model. */
 import { apiRequest } from './client';
-import { bool, oneOf, record, strOrEmpty } from './shape';
+import { bool, numOr, oneOf, record, strOrEmpty } from './shape';
 import { workspacePath } from './workspaces';
 
 /** The connection to the workspace's Gorgias account. The API key itself is never sent back. */
@@ -94,12 +94,11 @@ export interface EmbeddingCheck {
 
 export function parseEmbeddingCheck(body: unknown): EmbeddingCheck {
   const obj = record(body, 'check');
-  const num = (key: string) => (typeof obj[key] === 'number' ? (obj[key] as number) : 0);
   return {
     ok: bool(obj, 'ok', 'check'),
     embedding_model: strOrEmpty(obj, 'embedding_model', 'check'),
-    dimensions: num('dimensions'),
-    took_ms: num('took_ms'),
+    dimensions: numOr(obj, 'dimensions', 'check', 0),
+    took_ms: numOr(obj, 'took_ms', 'check', 0),
     error: strOrEmpty(obj, 'error', 'check'),
   };
 }

@@ -64,6 +64,20 @@ export function bool(obj: Record<string, unknown>, key: string, what: string): b
   return value;
 }
 
+/** A finite number. */
+export function num(obj: Record<string, unknown>, key: string, what: string): number {
+  const value = obj[key];
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    fail(`${what}.${key} is not a number`);
+  }
+  return value;
+}
+
+/** A finite number, or `fallback` when the key is absent or null. */
+export function numOr(obj: Record<string, unknown>, key: string, what: string, fallback: number): number {
+  return obj[key] === undefined || obj[key] === null ? fallback : num(obj, key, what);
+}
+
 /** Field `key` of `obj` as a list of strings (null or absent is an empty list). */
 export function strings(obj: Record<string, unknown>, key: string, what: string): string[] {
   const value = obj[key];
