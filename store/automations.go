@@ -89,11 +89,3 @@ func DeleteAutomation(ctx context.Context, q Querier, workspaceID, id int64) err
 	return wrap("delete automation", mustAffect(q.Exec(ctx,
 		`DELETE FROM automations WHERE workspace_id = $1 AND id = $2`, workspaceID, id)))
 }
-
-// LockWorkspace takes a row lock on a workspace until tx ends, serialising
-// changes that must check other rows of the workspace first.
-func LockWorkspace(ctx context.Context, tx pgx.Tx, workspaceID int64) error {
-	var id int64
-	err := tx.QueryRow(ctx, `SELECT id FROM workspaces WHERE id = $1 FOR UPDATE`, workspaceID).Scan(&id)
-	return wrap("lock workspace", err)
-}

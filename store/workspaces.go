@@ -114,3 +114,11 @@ func ListWorkspacesForUser(ctx context.Context, q Querier, userID int64, all boo
 func DeleteWorkspace(ctx context.Context, q Querier, id int64) error {
 	return wrap("delete workspace", mustAffect(q.Exec(ctx, `DELETE FROM workspaces WHERE id = $1`, id)))
 }
+
+// LockWorkspace takes a row lock on a workspace until tx ends, serialising
+// changes that must check other rows of the workspace first.
+func LockWorkspace(ctx context.Context, tx pgx.Tx, workspaceID int64) error {
+	var id int64
+	err := tx.QueryRow(ctx, `SELECT id FROM workspaces WHERE id = $1 FOR UPDATE`, workspaceID).Scan(&id)
+	return wrap("lock workspace", err)
+}
