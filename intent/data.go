@@ -83,7 +83,7 @@ func FirstK(rows []Labeled, k int) []Example {
 			continue
 		}
 		seen[r.Intent]++
-		out = append(out, Example{Text: r.Text, Intent: r.Intent})
+		out = append(out, Example(r))
 	}
 	return out
 }

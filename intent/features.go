@@ -105,24 +105,6 @@ type sparse struct {
 	val []float32
 }
 
-func (a sparse) dot(b sparse) float64 {
-	var s float64
-	i, j := 0, 0
-	for i < len(a.idx) && j < len(b.idx) {
-		switch {
-		case a.idx[i] == b.idx[j]:
-			s += float64(a.val[i]) * float64(b.val[j])
-			i++
-			j++
-		case a.idx[i] < b.idx[j]:
-			i++
-		default:
-			j++
-		}
-	}
-	return s
-}
-
 // vocabulary maps feature keys seen in the learning phrases to indices,
 // with their inverse document frequency.
 type vocabulary struct {

@@ -280,12 +280,6 @@ func (m *Model) intentIndex(name string) int {
 	return -1
 }
 
-// scores returns the raw (uncalibrated) score of every intent.
-func (m *Model) scores(text string) []float64 {
-	z, _ := m.scoresSupport(text)
-	return z
-}
-
 // scoresSupport returns the raw scores and the message's support: the best
 // cosine with a learning phrase, scaled by the share of the message the
 // vocabulary knows.

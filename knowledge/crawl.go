@@ -73,7 +73,7 @@ func (c *crawler) robotsFor(ctx context.Context, u *url.URL) *robots {
 	if r, ok := c.robots[origin]; ok {
 		return r
 	}
-	r := allowAll
+	var r *robots
 	res, err := c.f.get(ctx, origin+"/robots.txt", fetchOptions{accept: "text/plain", maxBytes: maxRobotsBytes})
 	var fe *FetchError
 	switch {

@@ -14,8 +14,6 @@ import (
 // reverse proxy in front of Deskmate.
 var testPeer = netip.MustParsePrefix("0.0.0.0/32")
 
-const proxyHeaders = "X-Forwarded-For"
-
 func behindProxy() []string {
 	return []string{"X-Forwarded-For", "198.51.100.7, 203.0.113.50", "X-Forwarded-Proto", "https",
 		"X-Forwarded-Host", "help.example.com", "Origin", "https://help.example.com"}

@@ -92,7 +92,7 @@ func evalIntents(ctx context.Context, _ *config.Config, logger *slog.Logger, arg
 			return fmt.Errorf("eval intents: %s: no messages", *valPath)
 		}
 		for _, r := range valRows {
-			opts.Validation = append(opts.Validation, intent.Example{Text: r.Text, Intent: r.Intent})
+			opts.Validation = append(opts.Validation, intent.Example(r))
 		}
 	}
 
