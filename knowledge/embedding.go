@@ -33,17 +33,20 @@ func (s *Service) defaultEmbedder(ctx context.Context, workspaceID int64, spec s
 		APIKey: key, HTTPClient: s.modelHTTP})
 }
 
-// configuredSpec is the embedder a workspace's model settings ask for: the
-// built-in one when the provider is builtin or no embedding model is set.
-func (s *Service) configuredSpec(ctx context.Context, workspaceID int64) (store.EmbedderSpec, error) {
+// configuredEmbedder is the embedder a workspace's model settings ask for,
+// with its spec: the built-in one when the provider is builtin or no
+// embedding model is set.
+func (s *Service) configuredEmbedder(ctx context.Context, workspaceID int64) (llm.Embedder, store.EmbedderSpec, error) {
 	m, err := s.models.ModelSettings(ctx, workspaceID)
 	if err != nil {
-		return store.EmbedderSpec{}, err
+		return nil, store.EmbedderSpec{}, err
 	}
-	if m.Provider == "builtin" || m.Provider == "" || m.EmbeddingModel == "" {
-		return store.EmbedderSpec{Provider: "builtin"}, nil
+	spec := store.EmbedderSpec{Provider: "builtin"}
+	if m.Provider != "builtin" && m.Provider != "" && m.EmbeddingModel != "" {
+		spec = store.EmbedderSpec{Provider: m.Provider, BaseURL: m.BaseURL, Model: m.EmbeddingModel}
 	}
-	return store.EmbedderSpec{Provider: m.Provider, BaseURL: m.BaseURL, Model: m.EmbeddingModel}, nil
+	emb, err := s.embedders(ctx, workspaceID, spec)
+	return emb, spec, err
 }
 
 // embedState returns the workspace's embedder state, making the configured
@@ -53,11 +56,7 @@ func (s *Service) embedState(ctx context.Context, workspaceID int64) (store.Embe
 	if !errors.Is(err, store.ErrNotFound) {
 		return st, err
 	}
-	spec, err := s.configuredSpec(ctx, workspaceID)
-	if err != nil {
-		return st, err
-	}
-	emb, err := s.embedders(ctx, workspaceID, spec)
+	emb, spec, err := s.configuredEmbedder(ctx, workspaceID)
 	if err != nil {
 		return st, err
 	}
@@ -122,11 +121,7 @@ func (s *Service) EmbeddingSettingsChanged(ctx context.Context, workspaceID int6
 	if err != nil {
 		return err
 	}
-	spec, err := s.configuredSpec(ctx, workspaceID)
-	if err != nil {
-		return err
-	}
-	emb, err := s.embedders(ctx, workspaceID, spec)
+	emb, spec, err := s.configuredEmbedder(ctx, workspaceID)
 	if err != nil {
 		return err
 	}
@@ -170,11 +165,7 @@ func (s *Service) Reembed(ctx context.Context, workspaceID int64) error {
 		if err != nil {
 			return err
 		}
-		spec, err := s.configuredSpec(ctx, workspaceID)
-		if err != nil {
-			return err
-		}
-		emb, err := s.embedders(ctx, workspaceID, spec)
+		emb, spec, err := s.configuredEmbedder(ctx, workspaceID)
 		if err != nil {
 			return err
 		}
@@ -321,11 +312,7 @@ type EmbedderCheck struct {
 // provider is reachable and the model exists, rather than from failing
 // documents later. The error says what went wrong.
 func (s *Service) CheckEmbedder(ctx context.Context, workspaceID int64) (EmbedderCheck, error) {
-	spec, err := s.configuredSpec(ctx, workspaceID)
-	if err != nil {
-		return EmbedderCheck{}, err
-	}
-	emb, err := s.embedders(ctx, workspaceID, spec)
+	emb, _, err := s.configuredEmbedder(ctx, workspaceID)
 	if err != nil {
 		return EmbedderCheck{}, err
 	}

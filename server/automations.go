@@ -54,25 +54,17 @@ func (s *Server) automationRoutes(ws fiber.Router) {
 	ws.Delete("/tags/smart/:sid", s.deleteSmartTag)
 }
 
+// automationJSON is an automation as exported (automation.Portable) with
+// its id and times.
 type automationJSON struct {
-	ID         int64     `json:"id"`
-	Name       string    `json:"name"`
-	Phrases    []string  `json:"phrases"`
-	Response   string    `json:"response"`
-	Tags       []string  `json:"tags"`
-	PostAction string    `json:"post_action"`
-	Channels   []string  `json:"channels"`
-	Language   string    `json:"language"`
-	Guidance   string    `json:"guidance"`
-	Active     bool      `json:"active"`
-	CreatedAt  time.Time `json:"created_at"`
-	UpdatedAt  time.Time `json:"updated_at"`
+	ID int64 `json:"id"`
+	automation.Portable
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 func toAutomationJSON(a store.Automation) automationJSON {
-	return automationJSON{ID: a.ID, Name: a.Name, Phrases: a.Phrases, Response: a.Response, Tags: a.Tags,
-		PostAction: a.PostAction, Channels: a.Channels, Language: a.Language, Guidance: a.Guidance, Active: a.Active,
-		CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
+	return automationJSON{ID: a.ID, Portable: automation.ToPortable(a), CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
 }
 
 // automationError turns the service's state errors into 409s.
