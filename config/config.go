@@ -29,9 +29,10 @@ type Config struct {
 	AdminPassword string
 	URLAllowList  string
 	// TrustedProxies are the reverse proxies whose X-Forwarded-* headers count.
-	TrustedProxies  []netip.Prefix
-	EmbeddedDBDir   string
-	NodeBin         string
+	TrustedProxies []netip.Prefix
+	EmbeddedDBDir  string
+	// PostgresDir is where the embedded PostgreSQL is installed ("" = find it).
+	PostgresDir     string
 	DBMaxConns      int
 	Workers         int
 	BodyLimit       int64
@@ -69,7 +70,7 @@ func Load(lookup LookupFunc) (*Config, error) {
 		AdminPassword:   l.str("DESKMATE_ADMIN_PASSWORD"),
 		URLAllowList:    l.str("DESKMATE_URL_ALLOWLIST"),
 		TrustedProxies:  l.prefixes("DESKMATE_TRUSTED_PROXIES"),
-		NodeBin:         l.str("DESKMATE_NODE"),
+		PostgresDir:     l.str("DESKMATE_POSTGRES_DIR"),
 		DBMaxConns:      l.int("DESKMATE_DB_MAX_CONNS", 1, 1000),
 		Workers:         l.int("DESKMATE_WORKERS", 1, 10000),
 		BodyLimit:       l.size("DESKMATE_BODY_LIMIT"),
@@ -77,8 +78,8 @@ func Load(lookup LookupFunc) (*Config, error) {
 		LogFormat:       strings.ToLower(l.str("LOG_FORMAT")),
 	}
 	c.EmbeddedDBDir = l.str("DESKMATE_EMBEDDED_DB_DIR")
-	if c.EmbeddedDBDir == "$DESKMATE_DATA_DIR/pg" {
-		c.EmbeddedDBDir = filepath.Join(c.DataDir, "pg")
+	if c.EmbeddedDBDir == "$DESKMATE_DATA_DIR/postgres" {
+		c.EmbeddedDBDir = filepath.Join(c.DataDir, "postgres")
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(l.str("LOG_LEVEL"))); err != nil {
 		l.problem("LOG_LEVEL: must be debug, info, warn or error")
@@ -121,9 +122,6 @@ func (c *Config) validate(l *loader) {
 	}
 	if c.Embedded() && c.EmbeddedDBDir == "" {
 		l.problem("DESKMATE_EMBEDDED_DB_DIR: must not be empty")
-	}
-	if c.Embedded() && c.NodeBin == "" {
-		l.problem("DESKMATE_NODE: must not be empty when DATABASE_URL is unset")
 	}
 	if c.BodyLimit < 1024 && !l.failed("DESKMATE_BODY_LIMIT") {
 		l.problem("DESKMATE_BODY_LIMIT: must be at least 1KiB")

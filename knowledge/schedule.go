@@ -52,13 +52,3 @@ func (s *Service) ResyncDue(ctx context.Context) (int, error) {
 	}
 	return len(due), nil
 }
-
-// Maintain refreshes the knowledge tables' planner statistics on the
-// embedded database, which has no autovacuum workers; PostgreSQL's own
-// autovacuum does it otherwise.
-func (s *Service) Maintain(ctx context.Context) error {
-	if !s.db.Embedded {
-		return nil
-	}
-	return store.AnalyzeKnowledge(ctx, s.db.Pool)
-}

@@ -10,7 +10,6 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/deskmate/deskmate/internal/buildinfo"
-	"github.com/deskmate/deskmate/jobs"
 	"github.com/deskmate/deskmate/store"
 )
 
@@ -24,6 +23,7 @@ type readyResponse struct {
 type check struct {
 	Status          string     `json:"status"`
 	Driver          string     `json:"driver,omitempty"`
+	ServerVersion   string     `json:"server_version,omitempty"`
 	Embedded        *bool      `json:"embedded,omitempty"`
 	Mode            string     `json:"mode,omitempty"`
 	LatencyMS       float64    `json:"latency_ms"`
@@ -48,12 +48,12 @@ func (s *Server) readyz(c *fiber.Ctx) error {
 		resp.Instance = &in
 	}
 
-	embedded := s.deps.DB.Embedded
-	db := check{Status: "ok", Driver: s.deps.DB.Driver(), Embedded: &embedded}
+	embedded := s.deps.EmbeddedDB
+	db := check{Status: "ok", Driver: "postgres", ServerVersion: s.deps.DB.Version(), Embedded: &embedded}
 	db.LatencyMS, db.Error = timed(ctx, s.deps.DB.Ping)
 	resp.Checks["database"] = db
 
-	rc := check{Status: "ok", Mode: jobs.Mode(s.deps.DB)}
+	rc := check{Status: "ok", Mode: "listen"}
 	rc.LatencyMS, rc.Error = timed(ctx, func(ctx context.Context) error {
 		if s.deps.River == nil {
 			return errors.New("job queue is not running")

@@ -23,8 +23,10 @@ import (
 
 // Deps is everything the HTTP layer needs, built by the caller.
 type Deps struct {
-	Logger     *slog.Logger
-	DB         *store.DB
+	Logger *slog.Logger
+	DB     *store.DB
+	// EmbeddedDB says DB is Deskmate's own embedded PostgreSQL (status pages).
+	EmbeddedDB bool
 	River      *river.Client[pgx.Tx]
 	Instance   store.Instance
 	Accounts   *account.Service

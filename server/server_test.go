@@ -94,6 +94,7 @@ func TestHealthAndReady(t *testing.T) {
 		Checks   map[string]struct {
 			Status   string `json:"status"`
 			Driver   string `json:"driver"`
+			Version  string `json:"server_version"`
 			Embedded *bool  `json:"embedded"`
 			Mode     string `json:"mode"`
 			Error    string `json:"error"`
@@ -103,10 +104,12 @@ func TestHealthAndReady(t *testing.T) {
 	require.Equal(t, "ready", r.Status)
 	require.Equal(t, "11111111-2222-3333-4444-555555555555", r.Instance.ID)
 	require.Equal(t, "ok", r.Checks["database"].Status)
-	require.Equal(t, s.db.Driver(), r.Checks["database"].Driver)
-	require.Equal(t, s.db.Embedded, *r.Checks["database"].Embedded)
+	require.Equal(t, "postgres", r.Checks["database"].Driver)
+	require.Equal(t, s.db.Version(), r.Checks["database"].Version)
+	require.Regexp(t, `^1[5-9]\.\d+$`, r.Checks["database"].Version)
+	require.False(t, *r.Checks["database"].Embedded, "the test server was built without EmbeddedDB")
 	require.Equal(t, "ok", r.Checks["river"].Status)
-	require.Equal(t, jobs.Mode(s.db), r.Checks["river"].Mode)
+	require.Equal(t, "listen", r.Checks["river"].Mode)
 }
 
 func TestReadyzReportsADeadDatabase(t *testing.T) {

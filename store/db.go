@@ -15,18 +15,20 @@ import (
 	pgxvec "github.com/pgvector/pgvector-go/pgx"
 )
 
+// MinServerVersion is the oldest PostgreSQL Deskmate runs on
+// (server_version_num); CI tests 16 and 18, and 15 was checked by hand.
+const MinServerVersion = 150000
+
 // DB is a connection pool plus what Deskmate learned about the server.
 type DB struct {
 	Pool *pgxpool.Pool
-	// Embedded is true on Deskmate's PGlite server: it serves one session at a
-	// time, so the pool holds exactly one connection and River polls instead of
-	// using LISTEN/NOTIFY.
-	Embedded bool
+	// ServerVersion is the server's server_version_num, e.g. 160014.
+	ServerVersion int
 }
 
 // Options tunes Open.
 type Options struct {
-	// MaxConns is the pool size on PostgreSQL; ignored on PGlite (always 1).
+	// MaxConns is the pool size.
 	MaxConns int32
 	// ConnectTimeout bounds the first connection; default 15s.
 	ConnectTimeout time.Duration
@@ -35,9 +37,10 @@ type Options struct {
 	Logger *slog.Logger
 }
 
-// Open connects, detects whether the server is Deskmate's embedded PGlite, and
-// builds a pool sized for it. pgvector types are registered on every new
-// connection once the extension exists (Migrate resets the pool after creating it).
+// Open connects, checks the server version and builds the pool. pgvector
+// types are registered on every new connection once the extension exists
+// (Migrate resets the pool after creating it). Every connection sets
+// standard_conforming_strings, which the SQL Deskmate builds relies on.
 func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
@@ -54,6 +57,10 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	cfg.ConnConfig.Tracer = opts.Tracer
+	// Identifiers and literals Deskmate builds (model names in index and
+	// search statements) are quoted for standard strings; never depend on
+	// the server's or the role's default.
+	cfg.ConnConfig.RuntimeParams["standard_conforming_strings"] = "on"
 	cfg.ConnConfig.ConnectTimeout = opts.ConnectTimeout
 
 	probeCtx, cancel := context.WithTimeout(ctx, opts.ConnectTimeout)
@@ -62,22 +69,16 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, unreachable(cfg.ConnConfig.Host, cfg.ConnConfig.Port, err)
 	}
-	embedded := probe.PgConn().ParameterStatus("deskmate_embedded") == "pglite"
 	var versionNum int
-	_ = probe.QueryRow(probeCtx, "SELECT current_setting('server_version_num')::int").Scan(&versionNum)
+	err = probe.QueryRow(probeCtx, "SELECT current_setting('server_version_num')::int").Scan(&versionNum)
 	_ = probe.Close(ctx)
-	if versionNum != 0 && versionNum < 130000 {
-		return nil, fmt.Errorf("PostgreSQL server version %d is too old: Deskmate needs PostgreSQL 13 or newer with pgvector", versionNum)
+	if err != nil {
+		return nil, fmt.Errorf("read the database server version: %w", err)
 	}
-
-	if embedded {
-		cfg.MaxConns = 1
-		// One session serves everything: keep it instead of rotating it.
-		cfg.MaxConnLifetime = 24 * time.Hour
-		cfg.MaxConnIdleTime = 24 * time.Hour
-	} else {
-		cfg.MaxConns = opts.MaxConns
+	if versionNum < MinServerVersion {
+		return nil, fmt.Errorf("PostgreSQL %s is too old: Deskmate needs PostgreSQL 15 or newer with pgvector 0.8", formatVersion(versionNum))
 	}
+	cfg.MaxConns = opts.MaxConns
 	cfg.AfterConnect = func(ctx context.Context, conn *pgx.Conn) error {
 		err := pgxvec.RegisterTypes(ctx, conn)
 		if err != nil && strings.Contains(err.Error(), "vector type not found") {
@@ -90,19 +91,18 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, unreachable(cfg.ConnConfig.Host, cfg.ConnConfig.Port, err)
 	}
-	logger.Debug("database pool open", "embedded", embedded, "max_conns", cfg.MaxConns)
-	return &DB{Pool: pool, Embedded: embedded}, nil
+	logger.Debug("database pool open", "server_version", formatVersion(versionNum), "max_conns", cfg.MaxConns)
+	return &DB{Pool: pool, ServerVersion: versionNum}, nil
 }
 
 // Close closes the pool.
 func (db *DB) Close() { db.Pool.Close() }
 
-// Driver names the kind of server for status pages: "pglite" or "postgres".
-func (db *DB) Driver() string {
-	if db.Embedded {
-		return "pglite"
-	}
-	return "postgres"
+// Version is the server's version for status pages, e.g. "16.14".
+func (db *DB) Version() string { return formatVersion(db.ServerVersion) }
+
+func formatVersion(num int) string {
+	return fmt.Sprintf("%d.%d", num/10000, num%10000)
 }
 
 // Ping checks the database answers a query.
@@ -111,8 +111,8 @@ func (db *DB) Ping(ctx context.Context) error {
 	return db.Pool.QueryRow(ctx, "SELECT 1").Scan(&one)
 }
 
-// InTx runs fn in a transaction, committing when it returns nil. fn must use
-// only tx: on PGlite the pool has one connection, which tx holds.
+// InTx runs fn in a transaction, committing when it returns nil. fn uses
+// only tx, so the work it does commits or rolls back as one.
 func (db *DB) InTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 	return pgx.BeginFunc(ctx, db.Pool, fn)
 }

@@ -222,15 +222,19 @@ func KnowledgeEmbedder(ctx context.Context, q Querier, workspaceID int64) (Embed
 }
 
 // EnsureKnowledgeEmbedder makes model the workspace's active embedder unless
-// it has one, and returns the state.
+// it has one, and returns the state. Concurrent callers all get the row: an
+// INSERT … ON CONFLICT DO NOTHING RETURNING returns nothing to the session that
+// loses the race (and a WITH … UNION ALL SELECT of the same statement cannot
+// see the winner's row), so the loser reads it in a statement of its own,
+// after the conflict made it wait for the winner's commit.
 func EnsureKnowledgeEmbedder(ctx context.Context, q Querier, workspaceID int64, model string, spec EmbedderSpec) (EmbedderState, error) {
 	s, err := scanEmbedderState(q.QueryRow(ctx, `
-		WITH ins AS (
-			INSERT INTO knowledge_embedders (workspace_id, active_model, active_spec) VALUES ($1, $2, $3)
-			ON CONFLICT (workspace_id) DO NOTHING RETURNING `+embedderColumns+`)
-		SELECT * FROM ins UNION ALL
-		SELECT `+embedderColumns+` FROM knowledge_embedders WHERE workspace_id = $1 AND NOT EXISTS (SELECT 1 FROM ins)`,
+		INSERT INTO knowledge_embedders (workspace_id, active_model, active_spec) VALUES ($1, $2, $3)
+		ON CONFLICT (workspace_id) DO NOTHING RETURNING `+embedderColumns,
 		workspaceID, model, spec))
+	if errors.Is(err, ErrNotFound) {
+		s, err = KnowledgeEmbedder(ctx, q, workspaceID)
+	}
 	return s, wrap("ensure knowledge embedder", err)
 }
 

@@ -77,10 +77,3 @@ func KnowledgeBaseProgress(ctx context.Context, q Querier, workspaceID, baseID i
 		Scan(&p.DocumentsTotal, &p.DocumentsDone, &p.DocumentsFailed, &p.ChunksTotal, &p.ChunksDone, &p.Pending)
 	return p, wrap("knowledge progress", err)
 }
-
-// AnalyzeKnowledge refreshes the planner statistics of the knowledge tables.
-// The embedded database runs no autovacuum workers, so nothing else does.
-func AnalyzeKnowledge(ctx context.Context, q Querier) error {
-	_, err := q.Exec(ctx, `ANALYZE knowledge_documents, knowledge_chunks, knowledge_embeddings`)
-	return wrap("analyze knowledge", err)
-}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -39,7 +40,9 @@ CREATE TABLE IF NOT EXISTS deskmate_migrations (
 // Migrate applies Deskmate's pending migrations, then River's, holding the
 // advisory lock MigrationLockKey on one connection for the whole run so that
 // concurrent starts (several replicas with AUTO_MIGRATE) apply each migration
-// once. Each migration runs in its own transaction. Running it again changes
+// once. Each migration, Deskmate's or River's, runs in its own transaction, so
+// a database left half-migrated (by a crash, or by an older Deskmate that
+// batched River's migrations) is completed by the next run. Running it again changes
 // nothing.
 func (db *DB) Migrate(ctx context.Context, logger *slog.Logger) (*MigrateResult, error) {
 	if logger == nil {
@@ -79,20 +82,10 @@ func (db *DB) Migrate(ctx context.Context, logger *slog.Logger) (*MigrateResult,
 			res.Applied = append(res.Applied, name)
 		}
 
-		migrator, err := rivermigrate.New(riverpgxv5.New(nil), &rivermigrate.Config{Logger: logger})
-		if err != nil {
+		if res.RiverApplied, err = migrateRiver(ctx, conn, logger); err != nil {
 			return err
 		}
-		return pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
-			r, err := migrator.MigrateTx(ctx, tx, rivermigrate.DirectionUp, nil)
-			if err != nil {
-				return fmt.Errorf("river migrations failed: %w", err)
-			}
-			for _, v := range r.Versions {
-				res.RiverApplied = append(res.RiverApplied, v.Version)
-			}
-			return nil
-		})
+		return checkVectorVersion(ctx, conn)
 	})
 	if err != nil {
 		return nil, err
@@ -103,6 +96,39 @@ func (db *DB) Migrate(ctx context.Context, logger *slog.Logger) (*MigrateResult,
 		db.Pool.Reset()
 	}
 	return res, nil
+}
+
+// migrateRiver applies River's pending migrations one version per
+// transaction: some of them cannot share one (004 adds an enum value that 006
+// uses, which PostgreSQL before 18 refuses until the addition is committed).
+// A run interrupted between versions resumes where it stopped.
+func migrateRiver(ctx context.Context, conn *pgx.Conn, logger *slog.Logger) ([]int, error) {
+	migrator, err := rivermigrate.New(riverpgxv5.New(nil), &rivermigrate.Config{Logger: logger})
+	if err != nil {
+		return nil, err
+	}
+	var applied []int
+	for {
+		var step []int
+		err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+			//lint:ignore SA1019 MigrateTx one step at a time is the batching River asks for; Migrate would use another connection than the one holding the lock.
+			r, err := migrator.MigrateTx(ctx, tx, rivermigrate.DirectionUp, &rivermigrate.MigrateOpts{MaxSteps: 1})
+			if err != nil {
+				return err
+			}
+			for _, v := range r.Versions {
+				step = append(step, v.Version)
+			}
+			return nil
+		})
+		if err != nil {
+			return applied, fmt.Errorf("river migrations failed: %w", err)
+		}
+		if len(step) == 0 {
+			return applied, nil
+		}
+		applied = append(applied, step...)
+	}
 }
 
 // SchemaStatus lists what Migrate would still do; empty means the schema is
@@ -133,6 +159,11 @@ func (db *DB) SchemaStatus(ctx context.Context) ([]string, error) {
 		for _, m := range pending {
 			todo = append(todo, fmt.Sprintf("%04d_%s", m.Version, m.Name))
 		}
+		if len(pending) < len(all) {
+			if err := checkVectorVersion(ctx, conn); err != nil {
+				return err
+			}
+		}
 		migrator, err := rivermigrate.New(riverpgxv5.New(nil), nil)
 		if err != nil {
 			return err
@@ -149,6 +180,44 @@ func (db *DB) SchemaStatus(ctx context.Context) ([]string, error) {
 		})
 	})
 	return todo, err
+}
+
+// MinVectorVersion is the oldest pgvector Deskmate runs on: halfvec indexes
+// (0.7) and iterative index scans (0.8).
+const MinVectorVersion = "0.8.0"
+
+// checkVectorVersion refuses a pgvector older than MinVectorVersion.
+func checkVectorVersion(ctx context.Context, conn *pgx.Conn) error {
+	var v string
+	err := conn.QueryRow(ctx, `SELECT extversion FROM pg_extension WHERE extname = 'vector'`).Scan(&v)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return errors.New("the pgvector extension is not installed in this database")
+	}
+	if err != nil {
+		return fmt.Errorf("read the pgvector version: %w", err)
+	}
+	if compareVersions(v, MinVectorVersion) < 0 {
+		return fmt.Errorf("pgvector %s is too old: Deskmate needs pgvector %s or newer (install it, then run ALTER EXTENSION vector UPDATE)", v, MinVectorVersion)
+	}
+	return nil
+}
+
+// compareVersions compares dotted version numbers ("0.8.0" < "0.10.1").
+func compareVersions(a, b string) int {
+	as, bs := strings.Split(a, "."), strings.Split(b, ".")
+	for i := range max(len(as), len(bs)) {
+		var x, y int
+		if i < len(as) {
+			x, _ = strconv.Atoi(as[i])
+		}
+		if i < len(bs) {
+			y, _ = strconv.Atoi(bs[i])
+		}
+		if x != y {
+			return x - y
+		}
+	}
+	return 0
 }
 
 type appliedMigration struct {

@@ -23,17 +23,18 @@ func mustChecksum(t *testing.T, version int) string {
 	return ""
 }
 
-func TestOpenDetectsServerKind(t *testing.T) {
+func TestOpenReadsServerVersionAndSizesPool(t *testing.T) {
+	ctx := context.Background()
 	db := open(t, testdb.URL(t), store.Options{MaxConns: 7})
-	if testdb.Embedded() {
-		require.True(t, db.Embedded)
-		require.Equal(t, "pglite", db.Driver())
-		require.EqualValues(t, 1, db.Pool.Config().MaxConns, "PGlite serves one session")
-	} else {
-		require.False(t, db.Embedded)
-		require.EqualValues(t, 7, db.Pool.Config().MaxConns)
-	}
-	require.NoError(t, db.Ping(context.Background()))
+	require.EqualValues(t, 7, db.Pool.Config().MaxConns)
+	require.GreaterOrEqual(t, db.ServerVersion, store.MinServerVersion)
+	var num int
+	require.NoError(t, db.Pool.QueryRow(ctx, `SELECT current_setting('server_version_num')::int`).Scan(&num))
+	require.Equal(t, num, db.ServerVersion)
+	var scs string
+	require.NoError(t, db.Pool.QueryRow(ctx, `SHOW standard_conforming_strings`).Scan(&scs))
+	require.Equal(t, "on", scs)
+	require.NoError(t, db.Ping(ctx))
 }
 
 func TestOpenUnreachable(t *testing.T) {

@@ -212,8 +212,8 @@ func evalRetrieval(ctx context.Context, cfg *config.Config, logger *slog.Logger,
 	s.HitAt1, s.RecallAt5, s.MRR, s.NQueries = s.HitAt1/n, s.RecallAt5/n, s.MRR/n, len(queries)
 	s.P50MS, s.P99MS = percentile(latencies, 50), percentile(latencies, 99)
 
-	fmt.Fprintf(stdout, "articles: %s, %d articles, %d chunks, ingested in %s (%s)\n", *articlesPath, len(articles),
-		progress.ChunksTotal, ingestTime.Round(time.Millisecond), rt.DB.Driver())
+	fmt.Fprintf(stdout, "articles: %s, %d articles, %d chunks, ingested in %s (PostgreSQL %s)\n", *articlesPath, len(articles),
+		progress.ChunksTotal, ingestTime.Round(time.Millisecond), rt.DB.Version())
 	fmt.Fprintf(stdout, "queries:  %s, %d queries, top %d chunks each (vector weight %g, text weight %g, k %g)\n",
 		*queriesPath, len(queries), *limit, *vectorWeight, *textWeight, *rrfK)
 	fmt.Fprintf(stdout, "hit@1     %6.2f%%  (the first article found is a right one)\n", 100*s.HitAt1)

@@ -138,14 +138,26 @@ var readyLine = regexp.MustCompile(`Deskmate is ready: (http://\S+)`)
 // until stop is called, which returns the exit code.
 func serveEmbedded(t *testing.T, dataDir string) (url string, stop func() int) {
 	t.Helper()
+	return serveWith(t, map[string]string{"DESKMATE_DATA_DIR": dataDir})
+}
+
+// serveWith runs `deskmate serve` with env (plus a free port, AUTO_MIGRATE and
+// debug logs) until stop is called, which returns the exit code.
+func serveWith(t *testing.T, env map[string]string) (url string, stop func() int) {
+	t.Helper()
+	full := map[string]string{"DESKMATE_ADDR": "127.0.0.1:0", "AUTO_MIGRATE": "true", "LOG_LEVEL": "debug"}
+	for k, v := range env {
+		full[k] = v
+	}
+	if full["DESKMATE_DATA_DIR"] == "" {
+		full["DESKMATE_DATA_DIR"] = t.TempDir()
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	logs := &syncBuffer{}
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"serve"}, envMap(map[string]string{
-			"DESKMATE_ADDR": "127.0.0.1:0", "DESKMATE_DATA_DIR": dataDir, "AUTO_MIGRATE": "true", "LOG_LEVEL": "debug",
-		}), pw, logs)
+		done <- run(ctx, []string{"serve"}, envMap(full), pw, logs)
 		pw.Close()
 	}()
 	found := make(chan string, 1)
@@ -194,10 +206,15 @@ type readiness struct {
 	Instance struct {
 		ID string `json:"id"`
 	} `json:"instance"`
+	Checks map[string]struct {
+		Status   string `json:"status"`
+		Embedded *bool  `json:"embedded"`
+		Mode     string `json:"mode"`
+	} `json:"checks"`
 }
 
-// nodeProcessesFor lists live processes whose command line mentions dir.
-func nodeProcessesFor(t *testing.T, dir string) []string {
+// databaseProcessesFor lists live processes whose command line mentions dir.
+func databaseProcessesFor(t *testing.T, dir string) []string {
 	t.Helper()
 	var found []string
 	procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
@@ -218,16 +235,50 @@ func TestServeOnEmbeddedDatabaseKeepsDataAcrossRestarts(t *testing.T) {
 	require.Equal(t, 200, getJSON(t, url+"/readyz", &first))
 	require.Equal(t, "ready", first.Status)
 	require.NotEmpty(t, first.Instance.ID)
-	require.NotEmpty(t, nodeProcessesFor(t, dataDir), "the embedded database runs while serving")
+	require.NotEmpty(t, databaseProcessesFor(t, dataDir), "the embedded database runs while serving")
+	require.True(t, *first.Checks["database"].Embedded)
 	require.Equal(t, 0, stop())
-	require.Empty(t, nodeProcessesFor(t, dataDir), "no node process may outlive deskmate")
+	require.Empty(t, databaseProcessesFor(t, dataDir), "no database process may outlive deskmate")
 
 	url, stop = serveEmbedded(t, dataDir)
 	var second readiness
 	require.Equal(t, 200, getJSON(t, url+"/readyz", &second))
 	require.Equal(t, first.Instance.ID, second.Instance.ID, "state must survive a restart")
 	require.Equal(t, 0, stop())
-	require.Empty(t, nodeProcessesFor(t, dataDir))
+	require.Empty(t, databaseProcessesFor(t, dataDir))
+}
+
+// Two replicas started together on an empty database: one migrates under
+// the advisory lock while the other waits for it, then both serve, with
+// River on LISTEN/NOTIFY.
+func TestTwoServersStartTogetherOnAnEmptyDatabase(t *testing.T) {
+	url := testdb.Empty(t)
+	type started struct {
+		url  string
+		stop func() int
+	}
+	results := make(chan started, 2)
+	for range 2 {
+		go func() {
+			u, stop := serveWith(t, map[string]string{"DATABASE_URL": url})
+			results <- started{u, stop}
+		}()
+	}
+	for range 2 {
+		s := <-results
+		var r readiness
+		require.Equal(t, 200, getJSON(t, s.url+"/readyz", &r))
+		require.Equal(t, "ready", r.Status)
+		require.Equal(t, "listen", r.Checks["river"].Mode)
+		require.False(t, *r.Checks["database"].Embedded)
+		defer func() { require.Equal(t, 0, s.stop()) }()
+	}
+	db, err := store.Open(context.Background(), url, store.Options{})
+	require.NoError(t, err)
+	defer db.Close()
+	pending, err := db.SchemaStatus(context.Background())
+	require.NoError(t, err)
+	require.Empty(t, pending)
 }
 
 func TestWorkerRunsJobsWithoutHTTP(t *testing.T) {
@@ -255,9 +306,8 @@ func TestWorkerRunsJobsWithoutHTTP(t *testing.T) {
 	require.Equal(t, "Deskmate worker is running\n", line)
 	go io.Copy(io.Discard, pr)
 	// The periodic jobs scheduled on start (heartbeat, session cleanup) are
-	// worked by this process. The worker's pool holds the embedded database's
-	// one session, so wait for River's own count, then read the database
-	// after the worker exits.
+	// worked by this process: wait for River's own count, then read the
+	// database after the worker exits.
 	completed := regexp.MustCompile(`num_completed_jobs=[1-9]`)
 	require.Eventually(t, func() bool { return completed.MatchString(logs.String()) },
 		time.Minute, 100*time.Millisecond, logs.String())

@@ -106,7 +106,7 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout,
 			logger.Warn("UI not built: run make web")
 		}
 		srv = server.New(server.Deps{
-			Logger: logger, DB: rt.DB, River: riverClient, Instance: instance,
+			Logger: logger, DB: rt.DB, EmbeddedDB: rt.Embedded != nil, River: riverClient, Instance: instance,
 			Accounts: accounts, Workspaces: workspaces, Knowledge: kn,
 			Automations: &automation.Service{DB: rt.DB, Queue: jobs.TrainQueue{Client: riverClient}},
 			BodyLimit:   cfg.BodyLimit, TrustedProxies: cfg.TrustedProxies, Web: files, WebBuilt: built,
@@ -119,7 +119,7 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout,
 	} else if cfg.LogFormat == "text" {
 		fmt.Fprintln(stdout, "Deskmate worker is running")
 	}
-	logger.Info("started", "version", buildinfo.Version, "database", rt.DB.Driver(), "jobs", jobs.Mode(rt.DB),
+	logger.Info("started", "version", buildinfo.Version, "postgres", rt.DB.Version(), "embedded_db", rt.Embedded != nil,
 		"instance", instance.ID)
 
 	select {

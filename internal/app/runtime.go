@@ -1,5 +1,5 @@
-// Package app wires Deskmate's runtime: the database (embedded PGlite or
-// PostgreSQL), migrations and the schema check. The deskmate command and the
+// Package app wires Deskmate's runtime: the database (the embedded
+// PostgreSQL or DATABASE_URL), migrations and the schema check. The deskmate command and the
 // tests use it; it holds no business logic.
 package app
 
@@ -8,11 +8,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/deskmate/deskmate/config"
-	"github.com/deskmate/deskmate/internal/pglite"
+	"github.com/deskmate/deskmate/internal/pgembed"
 	"github.com/deskmate/deskmate/store"
 )
 
@@ -29,7 +31,7 @@ const (
 // Runtime is an open database with everything started for it.
 type Runtime struct {
 	DB       *store.DB
-	Embedded *pglite.Server // nil when DATABASE_URL is set
+	Embedded *pgembed.Server // nil when DATABASE_URL is set
 	// Migrated lists what Open applied.
 	Migrated *store.MigrateResult
 	logger   *slog.Logger
@@ -56,13 +58,14 @@ func Open(ctx context.Context, cfg *config.Config, logger *slog.Logger, policy S
 	}()
 	url := cfg.DatabaseURL
 	if cfg.Embedded() {
-		rt.Embedded, err = pglite.Start(ctx, pglite.Options{
-			DataDir: cfg.EmbeddedDBDir,
-			Node:    cfg.NodeBin,
-			Logger:  logger.With("component", "pglite"),
+		warnOldEmbeddedDir(cfg, logger)
+		rt.Embedded, err = pgembed.Start(ctx, pgembed.Options{
+			DataDir:     cfg.EmbeddedDBDir,
+			InstallRoot: cfg.PostgresDir,
+			Logger:      logger.With("component", "embedded_db"),
 		})
 		if err != nil {
-			return rt, fmt.Errorf("embedded database: %w", err)
+			return rt, err
 		}
 		url = rt.Embedded.URL()
 	}
@@ -101,4 +104,22 @@ func (rt *Runtime) Close(ctx context.Context) error {
 		}
 	}
 	return errors.Join(err)
+}
+
+// warnOldEmbeddedDir points at data left by Deskmate's earlier embedded
+// database (PGlite, in $DESKMATE_DATA_DIR/pg), which the embedded PostgreSQL
+// cannot read: it is left untouched.
+func warnOldEmbeddedDir(cfg *config.Config, logger *slog.Logger) {
+	old := filepath.Join(cfg.DataDir, "pg")
+	if old == cfg.EmbeddedDBDir {
+		return
+	}
+	if _, err := os.Stat(filepath.Join(old, "PG_VERSION")); err != nil {
+		return
+	}
+	if _, err := os.Stat(filepath.Join(old, "deskmate.password")); err == nil {
+		return
+	}
+	logger.Warn("found data of an earlier Deskmate's PGlite database; the embedded database is now PostgreSQL in "+cfg.EmbeddedDBDir+
+		" and starts empty. The old directory is left untouched: to carry its data over, see README, Embedded database.", "old_dir", old)
 }

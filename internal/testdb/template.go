@@ -8,14 +8,15 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/deskmate/deskmate/internal/pglite"
+	"github.com/deskmate/deskmate/internal/pgembed"
 	"github.com/deskmate/deskmate/store"
 )
 
-// pgliteTemplate returns a PGlite data directory with every migration
-// applied, building it once per migration set under a file lock so parallel
-// test packages wait for one builder instead of all building it.
-func pgliteTemplate(ctx context.Context) (string, error) {
+// embeddedTemplate returns a stopped embedded-server data directory with
+// every migration applied, building it once per migration set and server
+// version under a file lock so parallel test packages wait for one builder
+// instead of all building it.
+func embeddedTemplate(ctx context.Context) (string, error) {
 	hash, err := migrationsHash()
 	if err != nil {
 		return "", err
@@ -24,7 +25,7 @@ func pgliteTemplate(ctx context.Context) (string, error) {
 	if err := os.MkdirAll(root, 0o755); err != nil {
 		return "", err
 	}
-	dir := filepath.Join(root, "template-"+hash)
+	dir := filepath.Join(root, fmt.Sprintf("pg%d-template-%s", pgembed.DefaultVersion, hash))
 	lock, err := os.OpenFile(filepath.Join(root, "template.lock"), os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {
 		return "", err
@@ -42,11 +43,11 @@ func pgliteTemplate(ctx context.Context) (string, error) {
 	tmp := dir + fmt.Sprintf(".tmp-%d", os.Getpid())
 	os.RemoveAll(tmp)
 	defer os.RemoveAll(tmp)
-	srv, err := pglite.Start(ctx, pglite.Options{DataDir: tmp})
+	srv, err := pgembed.Start(ctx, serverOptions(tmp, ""))
 	if err != nil {
 		return "", fmt.Errorf("build template: %w", err)
 	}
-	db, err := store.Open(ctx, srv.URL(), store.Options{})
+	db, err := store.Open(ctx, srv.URL(), store.Options{MaxConns: 2})
 	if err == nil {
 		_, err = db.Migrate(ctx, nil)
 		db.Close()
@@ -62,6 +63,6 @@ func pgliteTemplate(ctx context.Context) (string, error) {
 	if err := os.Rename(tmp, dir); err != nil {
 		return "", err
 	}
-	fmt.Fprintf(os.Stderr, "testdb: built PGlite template %s in %s\n", filepath.Base(dir), time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(os.Stderr, "testdb: built embedded PostgreSQL template %s in %s\n", filepath.Base(dir), time.Since(start).Round(time.Millisecond))
 	return dir, nil
 }

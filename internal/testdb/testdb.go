@@ -1,10 +1,11 @@
 // Package testdb gives Go tests a real PostgreSQL with pgvector.
 //
-// By default each test package gets its own embedded PGlite server, started
-// from a pre-migrated template data directory (built once per set of
-// migrations and shared by all packages), so packages run in parallel without
-// sharing state. With TEST_DATABASE_URL set, each package instead gets a fresh
-// database created from a migrated template database on that server.
+// By default each test package gets its own embedded PostgreSQL server
+// (internal/pgembed, with fsync off), started from a pre-migrated template
+// data directory built once per set of migrations and shared by all packages,
+// so packages run in parallel without sharing state. With TEST_DATABASE_URL
+// set, each package instead gets a fresh database created from a migrated
+// template database on that server.
 //
 // Within a package tests share one migrated database and run one at a time on
 // it; New empties every table before handing it out.
@@ -21,14 +22,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/deskmate/deskmate/internal/pglite"
+	"github.com/deskmate/deskmate/internal/pgembed"
 	"github.com/deskmate/deskmate/migrations"
 	"github.com/deskmate/deskmate/store"
 )
 
 var pkg struct {
 	once    sync.Once
-	url     string
+	url     string // the package's migrated database
+	admin   string // a superuser URL on the same server, for CREATE DATABASE
 	db      *store.DB
 	cleanup []func()
 	err     error
@@ -58,16 +60,15 @@ func New(t testing.TB) *store.DB {
 
 // URL returns the connection URL of the package's migrated database, for
 // tests that open their own pool (store.Open, River clients, the deskmate
-// command). On PGlite, which serves one session, the shared pool lets go of
-// its connection first; the test must close its own pool before it ends.
+// command).
 func URL(t testing.TB) string {
 	t.Helper()
 	start(t)
-	pkg.db.Pool.Reset()
 	return pkg.url
 }
 
-// Embedded reports whether tests run on the embedded PGlite server.
+// Embedded reports whether tests run on per-package embedded servers
+// (TEST_DATABASE_URL unset).
 func Embedded() bool { return os.Getenv("TEST_DATABASE_URL") == "" }
 
 func start(t testing.TB) {
@@ -76,9 +77,11 @@ func start(t testing.TB) {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 		defer cancel()
 		if Embedded() {
-			pkg.url, pkg.err = startPGlite(ctx)
+			pkg.url, pkg.err = startEmbedded(ctx)
+			pkg.admin = pkg.url
 		} else {
-			pkg.url, pkg.err = createDatabase(ctx, os.Getenv("TEST_DATABASE_URL"))
+			pkg.admin = os.Getenv("TEST_DATABASE_URL")
+			pkg.url, pkg.err = createDatabase(ctx, pkg.admin)
 		}
 		if pkg.err != nil {
 			return
@@ -109,8 +112,8 @@ func migrationsHash() (string, error) {
 	return hex.EncodeToString(h.Sum(nil))[:16], nil
 }
 
-func startPGlite(ctx context.Context) (string, error) {
-	tmpl, err := pgliteTemplate(ctx)
+func startEmbedded(ctx context.Context) (string, error) {
+	tmpl, err := embeddedTemplate(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -119,7 +122,7 @@ func startPGlite(ctx context.Context) (string, error) {
 		return "", err
 	}
 	pkg.cleanup = append(pkg.cleanup, func() { os.RemoveAll(dir) })
-	srv, err := pglite.Start(ctx, pglite.Options{DataDir: filepath.Join(dir, "pg"), TemplateDir: tmpl})
+	srv, err := pgembed.Start(ctx, serverOptions(filepath.Join(dir, "pg"), tmpl))
 	if err != nil {
 		return "", err
 	}
@@ -131,39 +134,23 @@ func startPGlite(ctx context.Context) (string, error) {
 	return srv.URL(), nil
 }
 
-// NewServer starts a separate, empty PGlite server (no schema) for tests of
-// the server or of migrations themselves, stopped when the test ends. It
-// costs a fresh data directory (a few seconds).
-func NewServer(t testing.TB, opts pglite.Options) *pglite.Server {
-	t.Helper()
-	if opts.DataDir == "" {
-		opts.DataDir = filepath.Join(t.TempDir(), "pg")
+// serverOptions are the embedded server settings for tests: no fsync, small
+// memory, room for the connections of many pools.
+func serverOptions(dataDir, templateDir string) pgembed.Options {
+	return pgembed.Options{
+		DataDir:     dataDir,
+		TemplateDir: templateDir,
+		NoSync:      true,
+		Settings:    map[string]string{"shared_buffers": "32MB", "max_connections": "200"},
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	srv, err := pglite.Start(ctx, opts)
-	if err != nil {
-		t.Fatalf("testdb: start PGlite: %v", err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if err := srv.Stop(ctx); err != nil {
-			t.Errorf("testdb: stop PGlite: %v", err)
-		}
-	})
-	return srv
 }
 
-// Empty returns the URL of a brand-new database without any schema, dropped or
-// stopped when the test ends.
+// Empty returns the URL of a brand-new database without any schema on the
+// package's server, dropped when the test ends.
 func Empty(t testing.TB) string {
 	t.Helper()
-	if Embedded() {
-		return NewServer(t, pglite.Options{}).URL()
-	}
-	ctx := context.Background()
-	url, drop, err := createEmptyDatabase(ctx, os.Getenv("TEST_DATABASE_URL"))
+	start(t)
+	url, drop, err := createEmptyDatabase(context.Background(), pkg.admin)
 	if err != nil {
 		t.Fatalf("testdb: %v", err)
 	}

@@ -1,7 +1,7 @@
 // Starts a real Deskmate server for browser tests.
 //
 // The server runs as `deskmate serve` on a free loopback port with a fresh data
-// directory and its embedded PGlite database. startDeskmate() resolves once the
+// directory and its embedded PostgreSQL. startDeskmate() resolves once the
 // server prints "Deskmate is ready: <url>"; stop() shuts it down and checks that
 // it exited cleanly and left no process behind.
 
@@ -133,7 +133,7 @@ export async function startDeskmate(options = {}) {
     AUTO_MIGRATE: 'true',
     ...options.env,
   };
-  // Without DATABASE_URL Deskmate uses its embedded PGlite database.
+  // Without DATABASE_URL Deskmate uses its embedded PostgreSQL.
   delete env.DATABASE_URL;
 
   // Its own process group, so that stop() can find anything it started.

@@ -62,7 +62,7 @@ test('Status page shows the embedded database ready', async () => {
 
   const database = page.getByRole('region', { name: 'Database' });
   await database.getByText('Ready', { exact: true }).waitFor({ timeout: 30_000 });
-  await database.getByText('Embedded (PGlite)', { exact: true }).waitFor();
+  await database.getByText(/^Embedded PostgreSQL 16\.\d+$/).waitFor();
 
   const river = page.getByRole('region', { name: 'Job queue' });
   await river.getByText('Ready', { exact: true }).waitFor();

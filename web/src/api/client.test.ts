@@ -230,11 +230,11 @@ describe('parseReadiness', () => {
       status: 'ready',
       version: '0.1.0-dev',
       checks: {
-        database: { status: 'ok', driver: 'pglite', embedded: true, latency_ms: 1.4 },
+        database: { status: 'ok', driver: 'postgres', server_version: '16.14', embedded: true, latency_ms: 1.4 },
         river: { status: 'ok', mode: 'poll', latency_ms: 2.1 },
       },
     });
-    expect(readiness.checks.database).toEqual({ status: 'ok', driver: 'pglite', embedded: true, latency_ms: 1.4 });
+    expect(readiness.checks.database).toEqual({ status: 'ok', driver: 'postgres', server_version: '16.14', embedded: true, latency_ms: 1.4 });
     expect(readiness.checks.river?.mode).toBe('poll');
   });
 

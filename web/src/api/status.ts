@@ -21,8 +21,10 @@ export interface CheckResult {
 
 /** The database check. */
 export interface DatabaseCheck extends CheckResult {
-  /** `pglite` for the embedded database, `postgres` for an external PostgreSQL server. */
+  /** `postgres`. */
   driver?: string;
+  /** The PostgreSQL server's version, such as `16.14`. */
+  server_version?: string;
   /** Whether the database runs embedded inside Deskmate. */
   embedded?: boolean;
 }
@@ -92,7 +94,16 @@ function parseCheck(name: string, value: unknown): CheckResult & DatabaseCheck &
   if (!isRecord(value)) {
     fail(`check "${name}" is not an object`);
   }
-  const { status, error, latency_ms: latency, driver, embedded, mode, last_heartbeat_at: heartbeat } = value;
+  const {
+    status,
+    error,
+    latency_ms: latency,
+    driver,
+    server_version: serverVersion,
+    embedded,
+    mode,
+    last_heartbeat_at: heartbeat,
+  } = value;
   if (status !== 'ok' && status !== 'error') {
     fail(`check "${name}" has status ${JSON.stringify(status)}, expected "ok" or "error"`);
   }
@@ -105,6 +116,9 @@ function parseCheck(name: string, value: unknown): CheckResult & DatabaseCheck &
   }
   if (typeof driver === 'string') {
     check.driver = driver;
+  }
+  if (typeof serverVersion === 'string') {
+    check.server_version = serverVersion;
   }
   if (typeof embedded === 'boolean') {
     check.embedded = embedded;

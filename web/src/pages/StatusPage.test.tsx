@@ -26,7 +26,7 @@ function readyWithHeartbeat(heartbeat: string | undefined) {
     version: '0.1.0-dev',
     instance: { id: '756f2a0b-e03e-46f8-a853-7449b9998bd4', created_at: '2026-11-22T02:52:00.841Z' },
     checks: {
-      database: { status: 'ok', driver: 'pglite', embedded: true, latency_ms: 1.255 },
+      database: { status: 'ok', driver: 'postgres', server_version: '16.14', embedded: true, latency_ms: 1.255 },
       river: { status: 'ok', mode: 'poll', latency_ms: 1.592, last_heartbeat_at: heartbeat },
     },
   });
@@ -44,7 +44,7 @@ describe('Status page', () => {
           status: 'ready',
           version: '0.1.0-dev',
           checks: {
-            database: { status: 'ok', driver: 'pglite', embedded: true, latency_ms: 1.4 },
+            database: { status: 'ok', driver: 'postgres', server_version: '16.14', embedded: true, latency_ms: 1.4 },
             river: { status: 'ok', mode: 'poll', latency_ms: 2.1 },
           },
         }),
@@ -58,7 +58,7 @@ describe('Status page', () => {
 
     const database = screen.getByRole('region', { name: 'Database' });
     expect(within(database).getByText('Ready')).toBeTruthy();
-    expect(within(database).getByText('Embedded (PGlite)')).toBeTruthy();
+    expect(within(database).getByText('Embedded PostgreSQL 16.14')).toBeTruthy();
     expect(within(database).getByText('1.4 ms')).toBeTruthy();
 
     const river = screen.getByRole('region', { name: 'Job queue' });
@@ -112,7 +112,7 @@ describe('Status page', () => {
         jsonResponse(200, {
           status: 'ready',
           version: '0.1.0-dev',
-          checks: { database: { status: 'ok', driver: 'pglite', embedded: true, latency_ms: 0.8 } },
+          checks: { database: { status: 'ok', driver: 'postgres', server_version: '16.14', embedded: true, latency_ms: 0.8 } },
         }),
       ),
     );

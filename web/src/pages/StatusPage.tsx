@@ -57,11 +57,10 @@ export function formatAge(ms: number): string {
 }
 
 function databaseEngine(check: DatabaseCheck): string {
+  const version = check.server_version ? ` ${check.server_version}` : '';
   switch (check.driver) {
-    case 'pglite':
-      return 'Embedded (PGlite)';
     case 'postgres':
-      return check.embedded ? 'Embedded (PostgreSQL)' : 'PostgreSQL';
+      return check.embedded ? `Embedded PostgreSQL${version}` : `PostgreSQL${version}`;
     case undefined:
       return check.embedded ? 'Embedded' : 'Unknown';
     default:

@@ -61,7 +61,7 @@ export function errorResponse(
 export const READY = {
   status: 'ready',
   version: '0.1.0-dev',
-  checks: { database: { status: 'ok', driver: 'pglite', embedded: true, latency_ms: 1 } },
+  checks: { database: { status: 'ok', driver: 'postgres', server_version: '16.14', embedded: true, latency_ms: 1 } },
 };
 
 function headersOf(init: RequestInit | undefined): Record<string, string> {
