@@ -74,9 +74,10 @@ bench: deps ## run the benchmarks (numbers, not pass/fail)
 	$(GO) test -p 1 -run '^$$' -bench . -benchmem -timeout 60m ./...
 
 .PHONY: fuzz
-fuzz: ## run the fuzz tests (FUZZTIME per target, default 60s)
+fuzz: ## run the fuzz tests (FUZZTIME per target, default 60s): URL guard, document parsers, request decoding
 	$(GO) test -run '^$$' -fuzz FuzzCheckURL -fuzztime $${FUZZTIME:-60s} ./internal/netguard/
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $${FUZZTIME:-60s} ./knowledge/
+	$(GO) test -run '^$$' -fuzz FuzzRequestDecoding -fuzztime $${FUZZTIME:-60s} ./server/
 
 .PHONY: lint
 lint: deps ## gofmt, go vet, TypeScript type check, docker compose file check

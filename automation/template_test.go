@@ -1,11 +1,15 @@
 package automation_test
 
 import (
+	"bytes"
+	"encoding/csv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/deskmate/deskmate/automation"
+	"github.com/deskmate/deskmate/store"
 )
 
 func TestRenderFillsVariablesWithFallbacks(t *testing.T) {
@@ -42,4 +46,30 @@ func TestParseCSVGroupsRowsAndNamesLines(t *testing.T) {
 	require.ErrorContains(t, err, `line 1: unknown column "extra"`)
 	_, err = automation.ParseCSV([]byte("automation,phrase,response\nA,\"unclosed\n"))
 	require.ErrorContains(t, err, "line 2")
+}
+
+// Exported cells that a spreadsheet would run as formulas are made plain
+// text, and an import of the export gives the same automations back.
+func TestCSVExportEscapesFormulasAndRoundTrips(t *testing.T) {
+	a := store.Automation{Name: "=Orders", Phrases: []string{`=HYPERLINK("http://evil.test","click")`, "+1 where is it", "-2 refund", "@vip order", "normal phrase"},
+		Response: "+Thanks {{customer.first_name}}", Tags: []string{"@urgent", "shipping"}}
+	var buf bytes.Buffer
+	require.NoError(t, automation.ExportCSV(&buf, []store.Automation{a}))
+	rows, err := csv.NewReader(bytes.NewReader(buf.Bytes())).ReadAll()
+	require.NoError(t, err)
+	for _, row := range rows[1:] {
+		for _, cell := range row {
+			require.False(t, cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])), "cell %q starts like a formula", cell)
+		}
+	}
+	require.Equal(t, "'=HYPERLINK(\"http://evil.test\",\"click\")", rows[1][1])
+	require.Equal(t, "normal phrase", rows[5][1])
+
+	items, err := automation.ParseCSV(buf.Bytes())
+	require.NoError(t, err)
+	require.Len(t, items, 1)
+	require.Equal(t, a.Name, *items[0].Input.Name)
+	require.Equal(t, a.Phrases, *items[0].Input.Phrases)
+	require.Equal(t, a.Response, *items[0].Input.Response)
+	require.Equal(t, a.Tags, *items[0].Input.Tags)
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -75,13 +76,39 @@ func ExportCSV(w io.Writer, automations []store.Automation) error {
 	}
 	for _, a := range automations {
 		for _, p := range a.Phrases {
-			if err := cw.Write([]string{a.Name, p, a.Response, strings.Join(a.Tags, TagSeparator)}); err != nil {
+			row := []string{a.Name, p, a.Response, strings.Join(a.Tags, TagSeparator)}
+			for i := range row {
+				row[i] = csvSafe(row[i])
+			}
+			if err := cw.Write(row); err != nil {
 				return err
 			}
 		}
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// formulaStart are the first characters that make a spreadsheet read a cell
+// as a formula (=HYPERLINK(...), +cmd, -2+3, @SUM, and tab or carriage
+// return before one of them).
+const formulaStart = "=+-@\t\r"
+
+// csvSafe makes a cell plain text for spreadsheets: a cell starting like a
+// formula gets a leading apostrophe, which ParseCSV removes again.
+func csvSafe(cell string) string {
+	if cell != "" && strings.ContainsRune(formulaStart, rune(cell[0])) {
+		return "'" + cell
+	}
+	return cell
+}
+
+// csvUnsafe undoes csvSafe on an imported cell.
+func csvUnsafe(cell string) string {
+	if len(cell) >= 2 && cell[0] == '\'' && strings.ContainsRune(formulaStart, rune(cell[1])) {
+		return cell[1:]
+	}
+	return cell
 }
 
 // ParseCSV reads automations from a CSV file with the columns automation,
@@ -134,7 +161,7 @@ func ParseCSV(data []byte) ([]ImportItem, error) {
 		line, _ := r.FieldPos(0)
 		field := func(name string) string {
 			if i, ok := col[name]; ok && i < len(rec) {
-				return strings.TrimSpace(rec[i])
+				return csvUnsafe(strings.TrimSpace(rec[i]))
 			}
 			return ""
 		}
@@ -166,7 +193,7 @@ func ParseCSV(data []byte) ([]ImportItem, error) {
 			}
 		}
 		for _, t := range strings.Split(field("tags"), TagSeparator) {
-			if t = strings.TrimSpace(t); t != "" {
+			if t = strings.TrimSpace(t); t != "" && !slices.ContainsFunc(g.tags, func(have string) bool { return strings.EqualFold(have, t) }) {
 				g.tags = append(g.tags, t)
 			}
 		}

@@ -27,7 +27,11 @@ type Config struct {
 	SecretKey     string
 	AdminEmail    string
 	AdminPassword string
-	URLAllowList  string
+	// URLAllowList is the allow list of web sources (DESKMATE_URL_ALLOWLIST).
+	URLAllowList string
+	// ModelAllowList is the allow list of model providers
+	// (DESKMATE_MODEL_ALLOWLIST).
+	ModelAllowList string
 	// TrustedProxies are the reverse proxies whose X-Forwarded-* headers count.
 	TrustedProxies []netip.Prefix
 	EmbeddedDBDir  string
@@ -69,6 +73,7 @@ func Load(lookup LookupFunc) (*Config, error) {
 		AdminEmail:      l.str("DESKMATE_ADMIN_EMAIL"),
 		AdminPassword:   l.str("DESKMATE_ADMIN_PASSWORD"),
 		URLAllowList:    l.str("DESKMATE_URL_ALLOWLIST"),
+		ModelAllowList:  l.str("DESKMATE_MODEL_ALLOWLIST"),
 		TrustedProxies:  l.prefixes("DESKMATE_TRUSTED_PROXIES"),
 		PostgresDir:     l.str("DESKMATE_POSTGRES_DIR"),
 		DBMaxConns:      l.int("DESKMATE_DB_MAX_CONNS", 1, 1000),
@@ -131,6 +136,9 @@ func (c *Config) validate(l *loader) {
 	}
 	if _, err := netguard.New(netguard.ParseAllowList(c.URLAllowList)); err != nil {
 		l.problem("DESKMATE_URL_ALLOWLIST: %v", err)
+	}
+	if _, err := netguard.New(netguard.ParseAllowList(c.ModelAllowList)); err != nil {
+		l.problem("DESKMATE_MODEL_ALLOWLIST: %v", err)
 	}
 	if (c.AdminEmail == "") != (c.AdminPassword == "") {
 		l.problem("DESKMATE_ADMIN_EMAIL and DESKMATE_ADMIN_PASSWORD: set both or neither")

@@ -112,3 +112,20 @@ func TestEveryVarDocumented(t *testing.T) {
 		require.Contains(t, string(readme), "`"+v.Name+"`", "README.md configuration table lacks %s", v.Name)
 	}
 }
+
+func TestAllowLists(t *testing.T) {
+	c, err := Load(env(map[string]string{
+		"DESKMATE_URL_ALLOWLIST":   "10.0.0.0/8,wiki.internal:8443",
+		"DESKMATE_MODEL_ALLOWLIST": "127.0.0.1:11434, ollama:11434 [::1]:11434",
+	}))
+	require.NoError(t, err)
+	require.Equal(t, "10.0.0.0/8,wiki.internal:8443", c.URLAllowList)
+	require.Equal(t, "127.0.0.1:11434, ollama:11434 [::1]:11434", c.ModelAllowList)
+
+	_, err = Load(env(map[string]string{"DESKMATE_URL_ALLOWLIST": "10.0.0.0/8:80", "DESKMATE_MODEL_ALLOWLIST": "ollama:0"}))
+	var verr *ValidationError
+	require.ErrorAs(t, err, &verr)
+	require.Len(t, verr.Problems, 2, "problems: %q", verr.Problems)
+	require.True(t, strings.HasPrefix(verr.Problems[0], `DESKMATE_URL_ALLOWLIST: netguard: invalid allow-list entry "10.0.0.0/8:80"`), verr.Problems[0])
+	require.True(t, strings.HasPrefix(verr.Problems[1], `DESKMATE_MODEL_ALLOWLIST: netguard: invalid allow-list entry "ollama:0"`), verr.Problems[1])
+}

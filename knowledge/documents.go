@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
@@ -116,7 +117,9 @@ func (s *Service) AddDocument(ctx context.Context, actor store.Actor, workspaceI
 }
 
 // checkURL validates a web source's URL with the URL guard and returns it
-// normalised (without fragment).
+// normalised (without fragment), in the form the guard checked: what is
+// stored and fetched is never the raw input, whose bytes String() may
+// escape (and lengthen past the guard's limit).
 func (s *Service) checkURL(ctx context.Context, v validate.Errors, raw string) string {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
@@ -124,6 +127,12 @@ func (s *Service) checkURL(ctx context.Context, v validate.Errors, raw string) s
 		return ""
 	}
 	u, err := s.guard.CheckURL(ctx, raw)
+	if err == nil {
+		// Normalising may change the URL (a "/" path added): check that form.
+		if n := normalizeURL(u).String(); n != u.String() {
+			u, err = s.guard.CheckURL(ctx, n)
+		}
+	}
 	if err != nil {
 		var be *netguard.BlockedError
 		if errors.As(err, &be) {
@@ -133,7 +142,7 @@ func (s *Service) checkURL(ctx context.Context, v validate.Errors, raw string) s
 		}
 		return ""
 	}
-	return normalizeURL(u).String()
+	return u.String()
 }
 
 func intOr(p *int, def int) int {
@@ -189,6 +198,11 @@ func (s *Service) UploadFiles(ctx context.Context, actor store.Actor, workspaceI
 	var accepted []store.KnowledgeDocument
 	rejected := []Rejected{}
 	for _, f := range files {
+		if len(f.Filename) > MaxFilenameBytes {
+			rejected = append(rejected, Rejected{cleanFilename(f.Filename[:MaxFilenameBytes]),
+				fmt.Sprintf("the file name is longer than %d bytes: rename the file", MaxFilenameBytes)})
+			continue
+		}
 		name := cleanFilename(f.Filename)
 		if int64(len(f.Data)) > MaxDocumentBytes || f.Size > MaxDocumentBytes {
 			rejected = append(rejected, Rejected{name, fmt.Sprintf("%s is larger than %s", name, mib(MaxDocumentBytes))})
@@ -243,7 +257,13 @@ func (s *Service) UploadFiles(ctx context.Context, actor store.Actor, workspaceI
 	return out, rejected, nil
 }
 
-// cleanFilename keeps the base name of an uploaded file, at most 255 bytes.
+// MaxFilenameBytes is the longest uploaded file name accepted; longer ones
+// are refused, names over 255 bytes are shortened.
+const MaxFilenameBytes = 1024
+
+// cleanFilename keeps the base name of an uploaded file, without control
+// characters, at most 255 bytes: a longer name loses the end of its stem
+// (cut once, at a UTF-8 boundary) and keeps its extension.
 func cleanFilename(name string) string {
 	name = strings.ReplaceAll(name, "\\", "/")
 	name = strings.TrimSpace(path.Base(name))
@@ -252,19 +272,23 @@ func cleanFilename(name string) string {
 			return -1
 		}
 		return r
-	}, name)
-	if name == "" || name == "." || name == "/" {
+	}, strings.ToValidUTF8(name, "\uFFFD"))
+	if name == "" || name == "." || name == ".." || name == "/" {
 		name = "upload"
 	}
-	for len(name) > 255 {
-		ext := path.Ext(name)
-		if len(ext) > 16 {
-			ext = ""
-		}
-		base := []rune(strings.TrimSuffix(name, ext))
-		name = string(base[:len(base)-1]) + ext
+	if len(name) <= 255 {
+		return name
 	}
-	return name
+	ext := path.Ext(name)
+	if len(ext) > 16 {
+		ext = ""
+	}
+	stem := strings.TrimSuffix(name, ext)
+	cut := 255 - len(ext)
+	for cut > 0 && !utf8.RuneStart(stem[cut]) {
+		cut--
+	}
+	return stem[:cut] + ext
 }
 
 // Documents lists a knowledge base's top-level documents, or the pages of a

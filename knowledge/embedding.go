@@ -19,7 +19,7 @@ import (
 const indexRecheck = 10 * time.Minute
 
 // defaultEmbedder builds an embedder with the workspace's API key, making its
-// requests through the URL guard.
+// requests through the model guard (DESKMATE_MODEL_ALLOWLIST).
 func (s *Service) defaultEmbedder(ctx context.Context, workspaceID int64, spec store.EmbedderSpec) (llm.Embedder, error) {
 	key := ""
 	if spec.Provider == "openai" {

@@ -56,12 +56,23 @@ func withRealEmbedders() setupOpt {
 	return func(o *knowledge.Options, e *env) { o.Embedders = nil }
 }
 
-// withAllow sets the URL guard's allow list (the test servers listen on 127.0.0.1).
+// withAllow sets the web sources' guard's allow list (the test servers
+// listen on 127.0.0.1).
 func withAllow(allow ...string) setupOpt {
 	return func(o *knowledge.Options, e *env) {
 		g, err := netguard.New(allow)
 		require.NoError(e.t, err)
 		o.Guard = g
+	}
+}
+
+// withModelAllow sets the model providers' guard's allow list (a fake
+// Ollama listens on 127.0.0.1).
+func withModelAllow(allow ...string) setupOpt {
+	return func(o *knowledge.Options, e *env) {
+		g, err := netguard.New(allow, netguard.WithAllowListName("DESKMATE_MODEL_ALLOWLIST"))
+		require.NoError(e.t, err)
+		o.ModelGuard = g
 	}
 }
 

@@ -27,6 +27,12 @@ var blockElements = map[atom.Atom]bool{
 
 var headingLevels = map[atom.Atom]int{atom.H1: 1, atom.H2: 2, atom.H3: 3, atom.H4: 4, atom.H5: 5, atom.H6: 6}
 
+// maxHTMLDepth is how deep into nested elements the walkers go. Real pages
+// nest a few dozen levels. The HTML parser refuses documents whose open
+// elements nest deeper than 512; the walkers do not count on it, and leave
+// out what is deeper than this in any tree they are given.
+const maxHTMLDepth = 512
+
 // ParseHTML reads an HTML page: the content of <main> (or the only
 // <article>, or <body>) without navigation, scripts, forms and footers;
 // h1–h6 start sections, anchored by their id. The title is the first h1 when
@@ -52,7 +58,7 @@ func ParseHTML(data []byte) (Parsed, error) {
 		}
 	}
 	w := &htmlWalker{b: newSectionBuilder(), headerSkip: root.DataAtom == atom.Body || root == doc}
-	w.walk(root)
+	w.walk(root, 0)
 	w.flushPara()
 	p := w.b.done()
 	if p.Title == "" {
@@ -78,7 +84,7 @@ type htmlWalker struct {
 	headerSkip bool
 }
 
-func (w *htmlWalker) walk(n *html.Node) {
+func (w *htmlWalker) walk(n *html.Node, depth int) {
 	switch n.Type {
 	case html.TextNode:
 		// Whitespace is collapsed when the paragraph ends, except in <pre>.
@@ -102,7 +108,7 @@ func (w *htmlWalker) walk(n *html.Node) {
 		case atom.Pre:
 			w.flushPara()
 			w.pre++
-			w.children(n)
+			w.children(n, depth)
 			w.pre--
 			if text := strings.Trim(w.line.String(), "\n"); strings.TrimSpace(text) != "" {
 				w.b.addLine("```\n" + text + "\n```")
@@ -113,7 +119,7 @@ func (w *htmlWalker) walk(n *html.Node) {
 		case atom.Li:
 			w.flushPara()
 			w.line.WriteString("- ")
-			w.children(n)
+			w.children(n, depth)
 			w.flushParaTight()
 			return
 		case atom.Tr:
@@ -131,17 +137,20 @@ func (w *htmlWalker) walk(n *html.Node) {
 		}
 		if blockElements[n.DataAtom] {
 			w.flushPara()
-			w.children(n)
+			w.children(n, depth)
 			w.flushPara()
 			return
 		}
 	}
-	w.children(n)
+	w.children(n, depth)
 }
 
-func (w *htmlWalker) children(n *html.Node) {
+func (w *htmlWalker) children(n *html.Node, depth int) {
+	if depth >= maxHTMLDepth {
+		return
+	}
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		w.walk(c)
+		w.walk(c, depth+1)
 	}
 }
 
@@ -243,8 +252,8 @@ func attr(n *html.Node, key string) string {
 
 func textContent(n *html.Node) string {
 	var b strings.Builder
-	var walk func(*html.Node)
-	walk = func(n *html.Node) {
+	var walk func(*html.Node, int)
+	walk = func(n *html.Node, depth int) {
 		if n.Type == html.TextNode {
 			b.WriteString(n.Data)
 			return
@@ -255,11 +264,14 @@ func textContent(n *html.Node) string {
 		if n.Type == html.ElementNode && n.DataAtom == atom.Br {
 			b.WriteByte(' ')
 		}
+		if depth >= maxHTMLDepth {
+			return
+		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
+			walk(c, depth+1)
 		}
 	}
-	walk(n)
+	walk(n, 0)
 	return b.String()
 }
 
@@ -275,19 +287,22 @@ func findFirst(n *html.Node, a atom.Atom) *html.Node {
 // findAll returns up to max elements a under n, in document order.
 func findAll(n *html.Node, a atom.Atom, max int) []*html.Node {
 	var out []*html.Node
-	var walk func(*html.Node)
-	walk = func(n *html.Node) {
+	var walk func(*html.Node, int)
+	walk = func(n *html.Node, depth int) {
 		if len(out) >= max {
 			return
 		}
 		if n.Type == html.ElementNode && n.DataAtom == a {
 			out = append(out, n)
 		}
+		if depth >= maxHTMLDepth {
+			return
+		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
+			walk(c, depth+1)
 		}
 	}
-	walk(n)
+	walk(n, 0)
 	return out
 }
 

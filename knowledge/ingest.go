@@ -148,7 +148,7 @@ func (s *Service) load(ctx context.Context, doc store.KnowledgeDocument, force b
 		}
 		sum := sha256.Sum256(doc.Raw)
 		out.outcome.ContentHash = sum[:]
-		p, err := Parse(doc.Format, doc.Filename, doc.Raw)
+		p, err := Parse(ctx, doc.Format, doc.Filename, doc.Raw)
 		out.parsed = p
 		return out, err
 	}
@@ -181,7 +181,7 @@ func (s *Service) load(ctx context.Context, doc store.KnowledgeDocument, force b
 		out.unchanged = true
 		return out, nil
 	}
-	p, err := Parse(format, path.Base(doc.URL), body)
+	p, err := Parse(ctx, format, path.Base(doc.URL), body)
 	out.parsed = p
 	return out, err
 }

@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 	"path"
@@ -148,8 +149,9 @@ func decodeText(data []byte) string {
 	return string(out)
 }
 
-// Parse reads a document of a known format.
-func Parse(format, filename string, data []byte) (p Parsed, err error) {
+// Parse reads a document of a known format. ctx bounds the formats read in
+// a child process (PDF): cancelling it stops the reading.
+func Parse(ctx context.Context, format, filename string, data []byte) (p Parsed, err error) {
 	defer func() {
 		// The PDF and zip readers can panic on hostile input.
 		if r := recover(); r != nil {
@@ -164,7 +166,7 @@ func Parse(format, filename string, data []byte) (p Parsed, err error) {
 	case FormatHTML:
 		return ParseHTML(data)
 	case FormatPDF:
-		return ParsePDF(filename, data)
+		return ParsePDF(ctx, filename, data)
 	case FormatCSV:
 		return ParseCSV(filename, decodeText(data))
 	case FormatDOCX:

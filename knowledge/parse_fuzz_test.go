@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -35,7 +36,7 @@ func FuzzParse(f *testing.F) {
 		}
 		done := make(chan result, 1)
 		go func() {
-			p, err := Parse(format, name, data)
+			p, err := Parse(context.Background(), format, name, data)
 			done <- result{p, err}
 		}()
 		var p Parsed

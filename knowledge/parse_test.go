@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,7 +22,7 @@ func parseFixture(t *testing.T, name string) Parsed {
 	b := fixture(t, name)
 	format, err := DetectFormat(name, b)
 	require.NoError(t, err)
-	p, err := Parse(format, name, b)
+	p, err := Parse(context.Background(), format, name, b)
 	require.NoError(t, err)
 	return p
 }
@@ -124,26 +125,26 @@ func TestDetectFormatRefusesWhatItCannotRead(t *testing.T) {
 }
 
 func TestMalformedContentGivesAClearError(t *testing.T) {
-	_, err := Parse(FormatPDF, "broken.pdf", fixture(t, "broken.pdf"))
+	_, err := Parse(context.Background(), FormatPDF, "broken.pdf", fixture(t, "broken.pdf"))
 	require.ErrorContains(t, err, "broken.pdf could not be read as a PDF")
 
-	_, err = Parse(FormatDOCX, "x.docx", []byte("PK\x03\x04 not really a zip"))
+	_, err = Parse(context.Background(), FormatDOCX, "x.docx", []byte("PK\x03\x04 not really a zip"))
 	require.ErrorContains(t, err, "x.docx is not a valid .docx file")
 
-	_, err = Parse(FormatCSV, "faq.csv", []byte("name,email\nAna,ana@example.com\n"))
+	_, err = Parse(context.Background(), FormatCSV, "faq.csv", []byte("name,email\nAna,ana@example.com\n"))
 	require.EqualError(t, err, `faq.csv: the first row must name a question and an answer column (question/answer or q/a); found "name, email"`)
 
-	_, err = Parse(FormatCSV, "faq.csv", []byte("Question,Answer\n,\n"))
+	_, err = Parse(context.Background(), FormatCSV, "faq.csv", []byte("Question,Answer\n,\n"))
 	require.EqualError(t, err, "faq.csv has no rows with both a question and an answer")
 }
 
 func TestCSVHeadersAndEncodings(t *testing.T) {
 	// Tab separated, upper-case headers, Windows-1252 text (é = 0xE9).
-	p, err := Parse(FormatCSV, "faq.csv", []byte("QUESTION\tANSWER\tNotes\nCaf\xe9 open?\tYes, every day.\tx\n"))
+	p, err := Parse(context.Background(), FormatCSV, "faq.csv", []byte("QUESTION\tANSWER\tNotes\nCaf\xe9 open?\tYes, every day.\tx\n"))
 	require.NoError(t, err)
 	require.Equal(t, []string{"Café open?"}, p.Sections[0].Headings)
 	// A BOM and quoted multi-line answers.
-	p, err = Parse(FormatCSV, "faq.csv", []byte("\xef\xbb\xbfquestion,answer\n\"Refund?\",\"Yes.\nWithin 30 days.\"\n"))
+	p, err = Parse(context.Background(), FormatCSV, "faq.csv", []byte("\xef\xbb\xbfquestion,answer\n\"Refund?\",\"Yes.\nWithin 30 days.\"\n"))
 	require.NoError(t, err)
 	require.Equal(t, "Refund?\n\nYes.\nWithin 30 days.", p.Sections[0].Text)
 }

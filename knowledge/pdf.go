@@ -2,14 +2,42 @@ package knowledge
 
 import (
 	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
 	"math"
 	"path"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ledongthuc/pdf"
+
+	"github.com/deskmate/deskmate/internal/sandbox"
 )
+
+// A PDF is read in a child process (package sandbox): the PDF reader can be
+// made to loop forever or to inflate a small file into gigabytes, and only a
+// process can be stopped. These bound one PDF.
+var pdfLimits = sandbox.Limits{Timeout: 30 * time.Second, MemoryBytes: 512 << 20, OutputBytes: 64 << 20}
+
+// Limits checked inside the child, so that a hostile file fails fast with a
+// message saying what is wrong with it.
+const (
+	maxPDFPages = 2000
+	// maxPDFTreeDepth is far deeper than any real page tree (a balanced tree
+	// of 2,000 pages is 3 to 4 levels deep).
+	maxPDFTreeDepth = 64
+	// maxPDFTreeNodes bounds the nodes visited, leaves included.
+	maxPDFTreeNodes = 4 * maxPDFPages
+	// maxPDFContentBytes bounds the pages' content streams, decompressed.
+	maxPDFContentBytes = 128 << 20
+)
+
+func init() { sandbox.Register(FormatPDF, parsePDFInChild) }
 
 // pdfLine is one line of text on a PDF page.
 type pdfLine struct {
@@ -23,7 +51,67 @@ type pdfLine struct {
 // than the body text start sections; each section links to its page
 // (#page=N). The title is the document's Title property, else its first
 // heading, else the file name.
-func ParsePDF(filename string, data []byte) (Parsed, error) {
+//
+// The reading happens in a child process bounded by pdfLimits; a file that
+// exceeds them fails with a ParseError saying so.
+func ParsePDF(ctx context.Context, filename string, data []byte) (Parsed, error) {
+	name := displayName(filename, "PDF")
+	out, err := sandbox.Run(ctx, FormatPDF, pdfRequest(filename, data), pdfLimits)
+	var fe *sandbox.FuncError
+	switch {
+	case errors.As(err, &fe):
+		return Parsed{}, &ParseError{Msg: fe.Msg}
+	case errors.Is(err, sandbox.ErrTimeout):
+		return Parsed{}, parseErrorf("%s could not be read: reading it took longer than %s (a damaged or deliberately crafted file?)", name, pdfLimits.Timeout)
+	case errors.Is(err, sandbox.ErrMemory):
+		return Parsed{}, parseErrorf("%s could not be read: reading it needs more than %d MiB of memory (a damaged or deliberately crafted file?)", name, pdfLimits.MemoryBytes>>20)
+	case errors.Is(err, sandbox.ErrOutputTooLarge):
+		return Parsed{}, parseErrorf("%s has more text than Deskmate reads from one file (%d MiB): split it into smaller files", name, pdfLimits.OutputBytes>>20)
+	case errors.Is(err, sandbox.ErrCrashed):
+		return Parsed{}, parseErrorf("%s could not be read: the file is damaged", name)
+	case err != nil:
+		// Not the file's fault (no process could be started...): worth a retry.
+		return Parsed{}, fmt.Errorf("reading %s: %w", name, err)
+	}
+	var p Parsed
+	if err := json.Unmarshal(out, &p); err != nil {
+		return Parsed{}, fmt.Errorf("reading %s: the PDF reader's output: %w", name, err)
+	}
+	return p, nil
+}
+
+// pdfRequest is the child's input: the file name's length in decimal, a
+// newline, the file name, then the file.
+func pdfRequest(filename string, data []byte) []byte {
+	b := make([]byte, 0, 21+len(filename)+len(data))
+	b = append(strconv.AppendInt(b, int64(len(filename)), 10), '\n')
+	return append(append(b, filename...), data...)
+}
+
+// parsePDFInChild is the sandboxed side of ParsePDF: it returns the Parsed
+// document as JSON, or a ParseError whose message ParsePDF passes on.
+func parsePDFInChild(input []byte) (out []byte, err error) {
+	length, rest, _ := bytes.Cut(input, []byte("\n"))
+	n, err := strconv.Atoi(string(length))
+	if err != nil || n < 0 || n > len(rest) {
+		return nil, errors.New("malformed request")
+	}
+	filename, data := string(rest[:n]), rest[n:]
+	defer func() {
+		// The PDF reader panics on much damaged input.
+		if r := recover(); r != nil {
+			out, err = nil, parseErrorf("%s could not be read: the file is damaged", displayName(filename, FormatPDF))
+		}
+	}()
+	p, err := parsePDF(filename, data)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(p)
+}
+
+// parsePDF reads a PDF in this process; call it only in a sandbox child.
+func parsePDF(filename string, data []byte) (Parsed, error) {
 	name := displayName(filename, "PDF")
 	r, err := pdf.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
@@ -32,13 +120,13 @@ func ParsePDF(filename string, data []byte) (Parsed, error) {
 		}
 		return Parsed{}, parseErrorf("%s could not be read as a PDF: %v", name, err)
 	}
+	pages, err := pdfPages(r, name)
+	if err != nil {
+		return Parsed{}, err
+	}
 	var lines []pdfLine
-	for i := 1; i <= r.NumPage(); i++ {
-		p := r.Page(i)
-		if p.V.IsNull() {
-			continue
-		}
-		lines = append(lines, pdfPageLines(p.Content().Text, i)...)
+	for i, p := range pages {
+		lines = append(lines, pdfPageLines(p.Content().Text, i+1)...)
 	}
 	if len(lines) == 0 {
 		return Parsed{}, parseErrorf("%s has no text that can be extracted (a scanned document? Deskmate does not read text in images)", name)
@@ -124,6 +212,87 @@ func ParsePDF(filename string, data []byte) (Parsed, error) {
 		p.Title = strings.TrimSuffix(path.Base(filename), path.Ext(filename))
 	}
 	return p, nil
+}
+
+// pdfPages returns the pages of r in order. It walks the page tree itself
+// rather than through pdf.Reader.Page, which loops forever on a tree that
+// points back to itself, and checks before any text is extracted that the
+// tree has no loop, at most maxPDFPages pages, and page contents that
+// decompress to at most maxPDFContentBytes.
+func pdfPages(r *pdf.Reader, name string) ([]pdf.Page, error) {
+	errLoop := parseErrorf("%s could not be read: the PDF's page tree loops back on itself", name)
+	var pages []pdf.Page
+	nodes := 0
+	// pdf.Value hides object numbers, so a node is known by its text, which
+	// names its kids (and parent) by reference: a node that prints like one
+	// of its ancestors leads to the same kids again, which is a loop.
+	ancestors := map[string]bool{}
+	var walk func(node pdf.Value, depth int) error
+	walk = func(node pdf.Value, depth int) error {
+		id := node.String()
+		if ancestors[id] {
+			return errLoop
+		}
+		if depth > maxPDFTreeDepth {
+			return parseErrorf("%s could not be read: the PDF's page tree is nested more than %d levels deep", name, maxPDFTreeDepth)
+		}
+		ancestors[id] = true
+		defer delete(ancestors, id)
+		kids := node.Key("Kids")
+		for i := range kids.Len() {
+			if nodes++; nodes > maxPDFTreeNodes {
+				return parseErrorf("%s could not be read: the PDF's page tree has more than %d nodes", name, maxPDFTreeNodes)
+			}
+			// As pdf.Reader.Page does, kids of other types are skipped.
+			switch kid := kids.Index(i); kid.Key("Type").Name() {
+			case "Pages":
+				if err := walk(kid, depth+1); err != nil {
+					return err
+				}
+			case "Page":
+				if len(pages) == maxPDFPages {
+					return parseErrorf("%s has more than %d pages: split it into smaller files", name, maxPDFPages)
+				}
+				pages = append(pages, pdf.Page{V: kid})
+			}
+		}
+		return nil
+	}
+	if root := r.Trailer().Key("Root").Key("Pages"); root.Key("Type").Name() == "Pages" {
+		if err := walk(root, 0); err != nil {
+			return nil, err
+		}
+	}
+	budget := int64(maxPDFContentBytes)
+	for _, p := range pages {
+		// A page inherits resources by following /Parent, which must end.
+		up := p.V.Key("Parent")
+		for steps := 0; !up.IsNull(); steps++ {
+			if steps > maxPDFTreeDepth {
+				return nil, errLoop
+			}
+			up = up.Key("Parent")
+		}
+		contents := p.V.Key("Contents")
+		streams := []pdf.Value{contents}
+		if contents.Kind() == pdf.Array {
+			streams = streams[:0]
+			for i := range contents.Len() {
+				streams = append(streams, contents.Index(i))
+			}
+		}
+		for _, s := range streams {
+			if s.Kind() != pdf.Stream {
+				continue
+			}
+			// Read errors are left to the text extraction, as before.
+			n, _ := io.Copy(io.Discard, io.LimitReader(s.Reader(), budget+1))
+			if budget -= n; budget < 0 {
+				return nil, parseErrorf("%s could not be read: its pages' content decompresses to more than %d MiB (a damaged or deliberately crafted file?)", name, maxPDFContentBytes>>20)
+			}
+		}
+	}
+	return pages, nil
 }
 
 // pdfPageLines groups a page's glyphs into lines, adding the spaces that PDF

@@ -91,7 +91,7 @@ func TestSwitchingEmbeddingModelKeepsSearchWorking(t *testing.T) {
 	fake := &fakeOllama{gate: make(chan struct{}), waiting: make(chan struct{}, 1), inputs: map[string]int{}}
 	ollama := httptest.NewServer(fake)
 	defer ollama.Close()
-	e := setup(t, withRealEmbedders(), withAllow("127.0.0.1/32"))
+	e := setup(t, withRealEmbedders(), withModelAllow("127.0.0.1/32"))
 	kb := e.base("Help")
 	e.addText(kb.ID, "Returns", "Unworn items can be returned within 30 days.\n\n## Refunds\n\nRefunds reach your card within 5 days.")
 	e.addText(kb.ID, "Shipping", "Parcels ship from Lyon.\n\n## Express\n\nExpress delivery arrives the next day.")
@@ -160,7 +160,7 @@ func TestSwitchingEmbeddingModelKeepsSearchWorking(t *testing.T) {
 }
 
 func TestSearchWithoutAReachableEmbedderFallsBackToText(t *testing.T) {
-	e := setup(t, withRealEmbedders(), withAllow("127.0.0.1/32"))
+	e := setup(t, withRealEmbedders(), withModelAllow("127.0.0.1/32"))
 	kb := e.base("Help")
 	e.addText(kb.ID, "Returns", "Unworn items can be returned within 30 days.")
 	e.wait(kb.ID)

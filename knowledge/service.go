@@ -49,9 +49,15 @@ type EmbedderFactory func(ctx context.Context, workspaceID int64, spec store.Emb
 type Options struct {
 	DB     *store.DB
 	Models ModelSource
-	// Guard checks every outbound request (web sources and model providers).
-	Guard  *netguard.Guard
-	Logger *slog.Logger
+	// Guard checks every request to web sources (URL documents, sitemaps,
+	// crawls): DESKMATE_URL_ALLOWLIST. Nil refuses every internal address.
+	Guard *netguard.Guard
+	// ModelGuard checks every request to model providers (embeddings):
+	// DESKMATE_MODEL_ALLOWLIST. It is separate so that a provider allowed on
+	// a private address does not open that address to web sources. Nil
+	// refuses every internal address; it never falls back to Guard.
+	ModelGuard *netguard.Guard
+	Logger     *slog.Logger
 	// Embedders overrides how embedders are built (tests count calls with it).
 	Embedders EmbedderFactory
 	// CrawlDelay spaces the requests of a crawl or sitemap (default 500ms; a
@@ -68,11 +74,11 @@ type Options struct {
 type Service struct {
 	db         *store.DB
 	models     ModelSource
-	guard      *netguard.Guard
+	guard      *netguard.Guard // web sources
 	logger     *slog.Logger
 	embedders  EmbedderFactory
 	fetch      *fetcher
-	modelHTTP  *http.Client
+	modelHTTP  *http.Client // model providers, through the model guard
 	crawlDelay time.Duration
 	batch      int
 
@@ -102,6 +108,13 @@ func New(o Options) (*Service, error) {
 		}
 		o.Guard = g
 	}
+	if o.ModelGuard == nil {
+		g, err := netguard.New(nil, netguard.WithAllowListName("DESKMATE_MODEL_ALLOWLIST"))
+		if err != nil {
+			return nil, err
+		}
+		o.ModelGuard = g
+	}
 	if o.CrawlDelay == 0 {
 		o.CrawlDelay = 500 * time.Millisecond
 	}
@@ -112,7 +125,7 @@ func New(o Options) (*Service, error) {
 		o.EmbedBatch = 64
 	}
 	s := &Service{db: o.DB, models: o.Models, guard: o.Guard, logger: o.Logger, embedders: o.Embedders,
-		fetch: newFetcher(o.Guard, o.FetchTimeout), modelHTTP: o.Guard.Client(2 * time.Minute),
+		fetch: newFetcher(o.Guard, o.FetchTimeout), modelHTTP: o.ModelGuard.Client(2 * time.Minute),
 		crawlDelay: max(o.CrawlDelay, 0), batch: o.EmbedBatch}
 	if s.embedders == nil {
 		s.embedders = s.defaultEmbedder

@@ -34,7 +34,7 @@ func NewOllama(baseURL, model string, client *http.Client, batch int) (*Ollama, 
 	if client == nil {
 		client = &http.Client{Timeout: 2 * time.Minute}
 	}
-	return &Ollama{client: api.NewClient(u, client), model: model, batch: batch}, nil
+	return &Ollama{client: api.NewClient(u, cappedClient(client, maxResponseBytes)), model: model, batch: batch}, nil
 }
 
 // Model implements Embedder: "ollama/<model>".

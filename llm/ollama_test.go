@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 
@@ -108,4 +109,28 @@ func TestNewEmbedderFallsBackToBuiltin(t *testing.T) {
 	}
 	_, err := NewEmbedder(EmbedSettings{Provider: "magic", Model: "m"})
 	require.ErrorContains(t, err, `unknown embedding provider "magic"`)
+}
+
+// An endless answer is cut off at maxResponseBytes with a clear error, not
+// read into memory whole.
+func TestOllamaResponsesAreBounded(t *testing.T) {
+	old := maxResponseBytes
+	maxResponseBytes = 1 << 20
+	t.Cleanup(func() { maxResponseBytes = old })
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"model":"nomic-embed-text","embeddings":[[`))
+		chunk := []byte(strings.Repeat("0.125,", 1024))
+		for range 8 << 10 { // 48 MiB
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+		_, _ = w.Write([]byte(`0]]}`))
+	}))
+	defer srv.Close()
+	o, err := NewOllama(srv.URL, "nomic-embed-text", srv.Client(), 0)
+	require.NoError(t, err)
+	_, err = o.Embed(context.Background(), []string{"hello"})
+	require.ErrorContains(t, err, "larger than 1 MiB")
 }

@@ -14,9 +14,6 @@ import (
 	"time"
 )
 
-// maxOpenAIResponse bounds the body read from an embeddings endpoint.
-const maxOpenAIResponse = 256 << 20
-
 // OpenAI embeds with any OpenAI-compatible API (POST {base}/embeddings).
 type OpenAI struct {
 	endpoint string
@@ -103,12 +100,12 @@ func (o *OpenAI) call(ctx context.Context, texts []string) ([][]float32, error) 
 		return nil, o.fail("%v", err)
 	}
 	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxOpenAIResponse+1))
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
 	if err != nil {
 		return nil, o.fail("reading the answer: %v", err)
 	}
-	if len(raw) > maxOpenAIResponse {
-		return nil, o.fail("the answer is larger than %d MiB", maxOpenAIResponse>>20)
+	if int64(len(raw)) > maxResponseBytes {
+		return nil, o.fail("the answer is larger than %d MiB", maxResponseBytes>>20)
 	}
 	if resp.StatusCode/100 != 2 {
 		msg := strings.TrimSpace(string(raw))

@@ -233,3 +233,137 @@ func TestSecurityHeaders(t *testing.T) {
 		require.Equal(t, "same-origin", r.Header.Get("Referrer-Policy"), path)
 	}
 }
+
+// Only the instance owner creates accounts directly; anyone else's "add
+// member", and any add of an existing account, is an invitation the person
+// must accept: no account takeover across workspaces.
+func TestAddingMembersNeedsTheirConsent(t *testing.T) {
+	a := newAPI(t)
+	owner := a.owner()
+	w := owner.createWorkspace("acme", nil)
+	admin := owner.member(w.ID, "admin@acme.test", "admin")
+	other := owner.createWorkspace("other", nil)
+	owner.member(other.ID, "bob@other.test", "editor")
+
+	type added struct {
+		UserID     int64 `json:"user_id"`
+		Invitation *struct {
+			Email string `json:"email"`
+			Role  string `json:"role"`
+			URL   string `json:"url"`
+		} `json:"invitation"`
+	}
+	// A workspace admin cannot create an account with a password they chose.
+	var r added
+	admin.must(202, "POST", wsPath(w.ID, "/members"), map[string]string{"email": "new@acme.test", "name": "New", "password": goodPassword, "role": "editor"}).JSON(t, &r)
+	require.NotNil(t, r.Invitation)
+	require.Equal(t, "new@acme.test", r.Invitation.Email)
+	require.True(t, strings.HasPrefix(r.Invitation.URL, "/invite/"))
+	require.Equal(t, 401, a.anon().call("POST", "/api/auth/login", map[string]string{"email": "new@acme.test", "password": goodPassword}).Status,
+		"no account exists until the invitation is accepted")
+
+	// Nor pull an existing account of another workspace in.
+	r = added{}
+	admin.must(202, "POST", wsPath(w.ID, "/members"), map[string]string{"email": "bob@other.test", "role": "admin"}).JSON(t, &r)
+	require.NotNil(t, r.Invitation)
+	var members []struct{ Email string }
+	admin.must(200, "GET", wsPath(w.ID, "/members"), nil).JSON(t, &members)
+	for _, m := range members {
+		require.NotEqual(t, "bob@other.test", m.Email, "not a member before accepting")
+	}
+	// The instance owner too invites an existing account...
+	r = added{}
+	owner.must(202, "POST", wsPath(w.ID, "/members"), map[string]string{"email": "bob@other.test", "role": "viewer"}).JSON(t, &r)
+	require.NotNil(t, r.Invitation)
+	// ...and is the only one who creates one directly.
+	r = added{}
+	owner.must(201, "POST", wsPath(w.ID, "/members"), map[string]string{"email": "carol@acme.test", "name": "Carol", "password": goodPassword, "role": "viewer"}).JSON(t, &r)
+	require.Nil(t, r.Invitation)
+	require.NotZero(t, r.UserID)
+}
+
+// Someone who cannot open the other workspace learns only that tags overlap
+// on that Gorgias account: not its name, not its tags.
+func TestTagSetConflictsDoNotNameOtherTenants(t *testing.T) {
+	a := newAPI(t)
+	owner := a.owner()
+	secret := owner.createWorkspace("secret-brand", map[string]any{"gorgias_domain": "acme", "managed_tags": []string{"vip-returns", "legal"}})
+	mine := owner.createWorkspace("mine", nil)
+	mallory := owner.member(mine.ID, "mallory@acme.test", "owner")
+
+	for _, body := range []map[string]any{
+		{"gorgias_domain": "acme", "managed_tags": []string{"vip-returns"}},
+		{"gorgias_domain": "acme"},
+	} {
+		r := mallory.call("PATCH", wsPath(mine.ID, ""), body)
+		require.Equal(t, 422, r.Status)
+		msg := r.Fields(t)["managed_tags"]
+		require.Contains(t, msg, "another workspace on acme.gorgias.com already handles some of these tickets")
+		for _, leak := range []string{"Secret", "secret-brand", "vip-returns", "legal"} {
+			require.NotContains(t, strings.ToLower(msg), strings.ToLower(leak))
+		}
+	}
+	r := mallory.call("PUT", wsPath(mine.ID, "/gorgias"), map[string]any{"domain": "acme", "api_user": ""})
+	require.Equal(t, 422, r.Status)
+	require.NotContains(t, r.Fields(t)["domain"], "Secret")
+	// A member of the other workspace is told which one.
+	r = owner.call("POST", "/api/workspaces", map[string]any{"name": "Probe", "slug": "probe", "gorgias_domain": "acme", "managed_tags": []string{"legal"}})
+	require.Contains(t, r.Fields(t)["managed_tags"], `workspace "Secret-brand"`)
+	_ = secret
+}
+
+// A stored API key is never sent to a server it was not given for: changing
+// the provider or base URL (or the Gorgias domain) without a new key clears it.
+func TestChangingTheServerClearsTheStoredKey(t *testing.T) {
+	a := newAPI(t)
+	owner := a.owner()
+	w := owner.createWorkspace("acme", nil)
+	type settings struct {
+		APIKeySet  bool   `json:"api_key_set"`
+		APIKeyHint string `json:"api_key_hint"`
+		BaseURL    string `json:"base_url"`
+	}
+	var s settings
+	owner.must(200, "PUT", wsPath(w.ID, "/model-settings"), map[string]any{"provider": "openai", "base_url": "https://api.openai.com/v1",
+		"chat_model": "gpt-4o-mini", "embedding_model": "text-embedding-3-small", "api_key": "sk-live-123456"}).JSON(t, &s)
+	require.True(t, s.APIKeySet)
+	// Same server, other model: the key stays.
+	owner.must(200, "PUT", wsPath(w.ID, "/model-settings"), map[string]any{"provider": "openai", "base_url": "https://api.openai.com/v1",
+		"chat_model": "gpt-4o", "embedding_model": "text-embedding-3-small"}).JSON(t, &s)
+	require.True(t, s.APIKeySet)
+	// Another server without a new key: the key is gone.
+	owner.must(200, "PUT", wsPath(w.ID, "/model-settings"), map[string]any{"provider": "openai", "base_url": "https://attacker.example/v1",
+		"chat_model": "gpt-4o", "embedding_model": "text-embedding-3-small"}).JSON(t, &s)
+	require.False(t, s.APIKeySet)
+	key, err := a.ws.Secret(ctx(t), w.ID, "llm.api_key")
+	require.NoError(t, err)
+	require.Empty(t, key.Reveal())
+	// Another server with a new key keeps the new key.
+	owner.must(200, "PUT", wsPath(w.ID, "/model-settings"), map[string]any{"provider": "openai", "base_url": "https://api.example.com/v1",
+		"chat_model": "gpt-4o", "api_key": "sk-other-9999"}).JSON(t, &s)
+	require.True(t, s.APIKeySet)
+	require.Equal(t, "••••9999", s.APIKeyHint)
+
+	var g struct {
+		APIKeySet bool `json:"api_key_set"`
+	}
+	owner.must(200, "PUT", wsPath(w.ID, "/gorgias"), map[string]any{"domain": "acme", "api_user": "bot@acme.test", "api_key": "gorgias-key-1"}).JSON(t, &g)
+	require.True(t, g.APIKeySet)
+	owner.must(200, "PUT", wsPath(w.ID, "/gorgias"), map[string]any{"domain": "acme", "api_user": "bot2@acme.test"}).JSON(t, &g)
+	require.True(t, g.APIKeySet, "same account, other user: the key stays")
+	owner.must(200, "PUT", wsPath(w.ID, "/gorgias"), map[string]any{"domain": "evil", "api_user": "bot2@acme.test"}).JSON(t, &g)
+	require.False(t, g.APIKeySet, "another Gorgias account: the key is gone")
+}
+
+// Model names are restricted when saved (they reach SQL and URLs).
+func TestModelNamesAreCheckedWhenSaved(t *testing.T) {
+	a := newAPI(t)
+	owner := a.owner()
+	w := owner.createWorkspace("acme", nil)
+	r := owner.call("PUT", wsPath(w.ID, "/model-settings"), map[string]any{"provider": "openai", "base_url": "https://api.openai.com/v1",
+		"chat_model": "gpt-4o", "embedding_model": "x' OR '1'='1"})
+	require.Equal(t, 422, r.Status)
+	require.Contains(t, r.Fields(t)["embedding_model"], "may hold only letters, digits")
+	owner.must(200, "PUT", wsPath(w.ID, "/model-settings"), map[string]any{"provider": "openai", "base_url": "https://api.openai.com/v1",
+		"chat_model": "hf.co/org/model:Q4_K_M", "embedding_model": "BAAI/bge-small-en-v1.5"})
+}

@@ -4,9 +4,12 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/deskmate/deskmate/internal/account"
 )
 
 func TestFirstRunSetupThenLogin(t *testing.T) {
@@ -139,4 +142,74 @@ func TestBootstrapOwnerFromConfig(t *testing.T) {
 	}
 	u.must(200, "POST", "/api/auth/login", map[string]string{"email": "admin@example.test", "password": goodPassword}).JSON(t, &me)
 	require.Equal(t, "owner", me.User.InstanceRole)
+}
+
+// A burst of parallel guesses is counted before any password is checked:
+// no more than the limit are ever checked.
+func TestParallelLoginBurstPassesNoMoreThanTheLimit(t *testing.T) {
+	a := newAPI(t)
+	a.owner()
+	const n = 20
+	statuses := make(chan int, n)
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			statuses <- a.anon().call("POST", "/api/auth/login", map[string]string{"email": "owner@deskmate.test", "password": "wrong password!"}).Status
+		}()
+	}
+	wg.Wait()
+	close(statuses)
+	counts := map[int]int{}
+	for s := range statuses {
+		counts[s]++
+	}
+	require.LessOrEqual(t, counts[401], account.MaxFailuresEmail, "checked guesses: %v", counts)
+	require.Equal(t, n, counts[401]+counts[429], "%v", counts)
+	// Guesses refused unchecked do not count; checked ones do, up to the limit.
+	checked := counts[401]
+	for checked < account.MaxFailuresEmail {
+		r := a.anon().call("POST", "/api/auth/login", map[string]string{"email": "owner@deskmate.test", "password": "wrong password!"})
+		require.Equal(t, 401, r.Status)
+		checked++
+	}
+	r := a.anon().call("POST", "/api/auth/login", map[string]string{"email": "owner@deskmate.test", "password": goodPassword})
+	require.Equal(t, 429, r.Status)
+}
+
+// A workspace admin cannot brute-force an existing account's password
+// through an invitation to its email: the sign-in throttle applies.
+func TestInvitationPasswordChecksAreThrottled(t *testing.T) {
+	a := newAPI(t)
+	owner := a.owner()
+	w := owner.createWorkspace("acme", nil)
+	var inv struct {
+		URL string `json:"url"`
+	}
+	owner.must(201, "POST", wsPath(w.ID, "/invitations"), map[string]string{"email": "victim@deskmate.test", "role": "viewer"}).JSON(t, &inv)
+	// The victim exists with a password; an admin invites them elsewhere.
+	victim := a.anon()
+	var created struct {
+		URL string `json:"url"`
+	}
+	w2 := owner.createWorkspace("beta", nil)
+	owner.must(201, "POST", wsPath(w2.ID, "/invitations"), map[string]string{"email": "victim@deskmate.test", "role": "viewer"}).JSON(t, &created)
+	victim.must(200, "POST", "/api/invitations/"+strings.TrimPrefix(inv.URL, "/invite/")+"/accept", map[string]string{"name": "Vic", "password": goodPassword})
+	token := strings.TrimPrefix(created.URL, "/invite/")
+	attacker := a.anon()
+	for i := range 5 {
+		r := attacker.call("POST", "/api/invitations/"+token+"/accept", map[string]string{"password": "guess number " + itoa(int64(i))})
+		require.Equal(t, 422, r.Status, "guess %d: %s", i+1, r.Body)
+	}
+	r := attacker.call("POST", "/api/invitations/"+token+"/accept", map[string]string{"password": "guess number 6"})
+	require.Equal(t, 429, r.Status, "the 6th wrong guess is refused: %s", r.Body)
+	retry, err := strconv.Atoi(r.Header.Get("Retry-After"))
+	require.NoError(t, err)
+	require.InDelta(t, 900, retry, 5)
+	r = attacker.call("POST", "/api/invitations/"+token+"/accept", map[string]string{"password": goodPassword})
+	require.Equal(t, 429, r.Status, "even the right password waits")
+	// The same counter guards sign-in.
+	r = a.anon().call("POST", "/api/auth/login", map[string]string{"email": "victim@deskmate.test", "password": goodPassword})
+	require.Equal(t, 429, r.Status)
 }

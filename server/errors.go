@@ -106,7 +106,7 @@ func writeError(c *fiber.Ctx, logger *slog.Logger, err error) error {
 	status, detail := classify(err)
 	detail.RequestID = requestID(c)
 	if status >= 500 {
-		logger.Error("request failed", "request_id", detail.RequestID, "method", c.Method(), "path", c.Path(), "error", err)
+		logger.Error("request failed", "request_id", detail.RequestID, "method", c.Method(), "path", logPath(c), "error", err)
 	}
 	var te *account.ThrottledError
 	if errors.As(err, &te) {

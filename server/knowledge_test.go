@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -355,4 +356,34 @@ func TestDocumentChunksShowWhatWasStored(t *testing.T) {
 	r := owner.must(422, "GET", base+"/documents/"+itoa(d.ID)+"/chunks?limit=0&offset=-1", nil)
 	require.Equal(t, map[string]string{"limit": "must be from 1 to 1000", "offset": "must be 0 or more"}, r.Fields(t))
 	owner.must(404, "GET", base+"/documents/999999/chunks", nil)
+}
+
+// A web source's URL is stored in the form the outbound guard checked (its
+// escaped, canonical form), and that form must fit the guard's limit: a URL
+// short in bytes but long once escaped is refused, not stored to fail later.
+func TestWebSourceURLsAreStoredAsChecked(t *testing.T) {
+	a := newAPI(t)
+	owner := a.owner()
+	w := owner.createWorkspace("acme", nil)
+	var kb struct {
+		ID int64 `json:"id"`
+	}
+	owner.must(201, "POST", wsPath(w.ID, "/knowledge-bases"), map[string]any{"name": "Help"}).JSON(t, &kb)
+	docs := wsPath(w.ID, "/knowledge-bases/"+itoa(kb.ID)+"/documents")
+
+	for in, want := range map[string]string{
+		"http://93.184.216.34/help center/caf\u00e9?q=a b#top": "http://93.184.216.34/help%20center/caf%C3%A9?q=a b",
+		"HTTP://93.184.216.34:80":                              "http://93.184.216.34/",
+	} {
+		var d struct {
+			URL string `json:"url"`
+		}
+		owner.must(201, "POST", docs, map[string]any{"kind": "url", "url": in}).JSON(t, &d)
+		require.Equal(t, want, d.URL, in)
+	}
+
+	// 700 bytes of "é" are 2,100 characters once escaped.
+	r := owner.call("POST", docs, map[string]any{"kind": "url", "url": "http://93.184.216.34/" + strings.Repeat("\u00e9", 350)})
+	require.Equal(t, 422, r.Status, string(r.Body))
+	require.Contains(t, r.Fields(t)["url"], "longer than 2048 characters: not allowed")
 }

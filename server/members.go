@@ -50,12 +50,16 @@ func (s *Server) addMember(c *fiber.Ctx) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	m, err := s.deps.Accounts.AddMember(c.UserContext(), p, role, id,
+	added, err := s.deps.Accounts.AddMember(c.UserContext(), p, role, id,
 		account.NewMember{Email: req.Email, Name: req.Name, Password: req.Password, Role: account.Role(req.Role)})
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(toMemberJSON(m))
+	if added.Invitation != nil {
+		// Their consent is needed: an invitation link to pass on.
+		return c.Status(fiber.StatusAccepted).JSON(fiber.Map{"invitation": toInvitationJSON(*added.Invitation, added.Token)})
+	}
+	return c.Status(fiber.StatusCreated).JSON(toMemberJSON(*added.Member))
 }
 
 func (s *Server) patchMember(c *fiber.Ctx) error {
@@ -115,7 +119,7 @@ func (s *Server) listInvitations(c *fiber.Ctx) error {
 	}
 	out := make([]invitationJSON, 0, len(invs))
 	for _, i := range invs {
-		out = append(out, invitationJSON{ID: i.ID, Email: i.Email, Role: i.Role, ExpiresAt: i.ExpiresAt, CreatedAt: i.CreatedAt})
+		out = append(out, toInvitationJSON(i, ""))
 	}
 	return c.JSON(out)
 }
@@ -136,8 +140,17 @@ func (s *Server) createInvitation(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(invitationJSON{ID: inv.ID, Email: inv.Email, Role: inv.Role,
-		ExpiresAt: inv.ExpiresAt, CreatedAt: inv.CreatedAt, URL: "/invite/" + token})
+	return c.Status(fiber.StatusCreated).JSON(toInvitationJSON(inv, token))
+}
+
+// toInvitationJSON shows an invitation, with its link when the token is
+// given (only right after it was created).
+func toInvitationJSON(inv store.Invitation, token string) invitationJSON {
+	out := invitationJSON{ID: inv.ID, Email: inv.Email, Role: inv.Role, ExpiresAt: inv.ExpiresAt, CreatedAt: inv.CreatedAt}
+	if token != "" {
+		out.URL = "/invite/" + token
+	}
+	return out
 }
 
 func (s *Server) deleteInvitation(c *fiber.Ctx) error {

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -49,6 +50,42 @@ func requestID(c *fiber.Ctx) string {
 	return id
 }
 
+// plainBodies refuses request bodies with a Content-Encoding (gzip, br,
+// deflate, …) before anything reads them: Fiber's Body() would decompress
+// them without an output cap, and the body limit counts compressed bytes, so a
+// few hundred bytes could expand to gigabytes. No Deskmate client compresses
+// requests.
+func plainBodies(c *fiber.Ctx) error {
+	for _, v := range c.Request().Header.PeekAll(fiber.HeaderContentEncoding) {
+		for _, enc := range strings.Split(string(v), ",") {
+			if e := strings.ToLower(strings.TrimSpace(enc)); e != "" && e != "identity" {
+				return &APIError{Status: fiber.StatusUnsupportedMediaType, Code: "unsupported_content_encoding",
+					Message: "compressed request bodies are not accepted: send the body without Content-Encoding"}
+			}
+		}
+	}
+	return c.Next()
+}
+
+// secretPathPrefixes are paths whose next segment is a credential (an
+// invitation token): logs show it as [redacted].
+var secretPathPrefixes = []string{"/api/invitations/"}
+
+// logPath is the request path with credential segments redacted.
+func logPath(c *fiber.Ctx) string {
+	p := c.Path()
+	for _, prefix := range secretPathPrefixes {
+		if rest, ok := strings.CutPrefix(p, prefix); ok && rest != "" {
+			_, tail, found := strings.Cut(rest, "/")
+			p = prefix + "[redacted]"
+			if found {
+				p += "/" + tail
+			}
+		}
+	}
+	return p
+}
+
 // accessLog writes one structured line per request after the error handler
 // has settled the status. Health probes log at debug level only.
 func accessLog(logger *slog.Logger) fiber.Handler {
@@ -66,7 +103,7 @@ func accessLog(logger *slog.Logger) fiber.Handler {
 		}
 		logger.Log(c.UserContext(), level, "http request",
 			"method", c.Method(),
-			"path", c.Path(),
+			"path", logPath(c),
 			"status", c.Response().StatusCode(),
 			"duration_ms", float64(time.Since(start).Microseconds())/1000,
 			"bytes", len(c.Response().Body()),

@@ -39,7 +39,7 @@ func TestCheckingTheEmbeddingSettings(t *testing.T) {
 	a := newAPI(t, func(d *server.Deps) {
 		guard, err := netguard.New([]string{"127.0.0.1"})
 		require.NoError(t, err)
-		kn, err := knowledge.New(knowledge.Options{DB: d.DB, Models: d.Workspaces, Guard: guard})
+		kn, err := knowledge.New(knowledge.Options{DB: d.DB, Models: d.Workspaces, ModelGuard: guard})
 		require.NoError(t, err)
 		d.Knowledge = kn
 	})

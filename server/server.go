@@ -83,6 +83,7 @@ func New(deps Deps) *Server {
 	app.Use(requestIDs)
 	app.Use(trustedProxies(deps.TrustedProxies).middleware)
 	app.Use(accessLog(deps.Logger))
+	app.Use(plainBodies)
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
 		deps.Logger.Error("panic in handler", "request_id", requestID(c), "panic", e)
 	}}))

@@ -74,6 +74,28 @@ func EmbeddingIndexName(model string, dims int) string {
 // quoteLiteral quotes s as an SQL string literal (standard_conforming_strings is on).
 func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
+// MaxModelNameLen is the longest model name Deskmate stores.
+const MaxModelNameLen = 200
+
+// ValidModelName reports whether name uses only the characters model names
+// are made of (Ollama's "nomic-embed-text:latest", "hf.co/org/model:Q4_K_M",
+// OpenAI's "text-embedding-3-small", "BAAI/bge-small-en-v1.5"): letters,
+// digits and . _ : / @ + -. Model names are written into SQL as literals (the
+// planner needs them to use a partial index), so nothing else may pass,
+// whatever the server's quoting settings.
+func ValidModelName(name string) bool {
+	if name == "" || len(name) > MaxModelNameLen {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("._:/@+-", c) >= 0) {
+			return false
+		}
+	}
+	return true
+}
+
 // vectorCast is the expression the index of a model of dims is built on, and
 // that queries must use for the index to serve them ("" when no index fits).
 func vectorCast(dims int) (expr, ops string) {
@@ -95,8 +117,8 @@ func EnsureEmbeddingIndex(ctx context.Context, db *DB, model string, dims int) (
 	if expr == "" {
 		return "", nil
 	}
-	if strings.ContainsRune(model, 0) {
-		return "", fmt.Errorf("model name contains a NUL byte")
+	if !ValidModelName(model) {
+		return "", fmt.Errorf("model name %q has characters a model name cannot have", model)
 	}
 	name := EmbeddingIndexName(model, dims)
 	err := db.InTx(ctx, func(tx pgx.Tx) error {

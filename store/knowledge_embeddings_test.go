@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 
@@ -46,4 +47,22 @@ func TestEnsureKnowledgeEmbedderUnderConcurrentCallers(t *testing.T) {
 			require.Equal(t, ws.ID, got[i].WorkspaceID)
 		}
 	}
+}
+
+// Model names end up in SQL as literals (partial index conditions): only
+// the characters of real model names pass, whatever the server's settings.
+func TestModelNamesAreRestricted(t *testing.T) {
+	for _, ok := range []string{"builtin-hash-v1", "ollama/nomic-embed-text:latest", "ollama/hf.co/org/model:Q4_K_M",
+		"openai/text-embedding-3-small", "openai/BAAI/bge-small-en-v1.5", "ollama/user@host+v2"} {
+		require.True(t, store.ValidModelName(ok), ok)
+	}
+	for _, bad := range []string{"", "x' OR '1'='1", `a\'b`, "model name", "modèle", "a;b", "a\x00b", strings.Repeat("m", 201)} {
+		require.False(t, store.ValidModelName(bad), "%q", bad)
+	}
+	ctx := context.Background()
+	db := testdb.New(t)
+	_, err := store.EnsureEmbeddingIndex(ctx, db, `x\' OR true) --`, 8)
+	require.ErrorContains(t, err, "cannot have")
+	_, err = store.VectorCandidates(ctx, db.Pool, store.SearchScope{WorkspaceID: 1}, `x\' OR true) --`, 2, []float32{1, 0}, 5)
+	require.ErrorContains(t, err, "cannot have")
 }

@@ -96,6 +96,9 @@ func VectorCandidates(ctx context.Context, q Querier, scope SearchScope, model s
 	if len(query) != dims {
 		return nil, fmt.Errorf("vector search: query has %d dimensions, model %s has %d", len(query), model, dims)
 	}
+	if !ValidModelName(model) {
+		return nil, fmt.Errorf("vector search: model name %q has characters a model name cannot have", model)
+	}
 	col, cast := "e.embedding", "$1::vector"
 	var param any = pgvector.NewVector(query)
 	switch {

@@ -5,10 +5,20 @@ import (
 	"time"
 )
 
-// RecordLoginFailure notes a failed sign-in for throttling.
-func RecordLoginFailure(ctx context.Context, q Querier, email, ip string) error {
-	_, err := q.Exec(ctx, `INSERT INTO login_failures (email, ip) VALUES (lower($1), $2)`, email, ip)
-	return wrap("record login failure", err)
+// RecordLoginAttempt notes a sign-in attempt (a password check) for
+// throttling, before the password is checked, so that parallel attempts all
+// count. It returns the row, to forget when the password was right or the
+// attempt was refused unchecked.
+func RecordLoginAttempt(ctx context.Context, q Querier, email, ip string) (int64, error) {
+	var id int64
+	err := q.QueryRow(ctx, `INSERT INTO login_failures (email, ip) VALUES (lower($1), $2) RETURNING id`, email, ip).Scan(&id)
+	return id, wrap("record login attempt", err)
+}
+
+// ForgetLoginAttempt deletes one recorded attempt.
+func ForgetLoginAttempt(ctx context.Context, q Querier, id int64) error {
+	_, err := q.Exec(ctx, `DELETE FROM login_failures WHERE id = $1`, id)
+	return wrap("forget login attempt", err)
 }
 
 // FailureWindow counts failures since a time, and when the oldest of them happened.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/deskmate/deskmate/config"
 	"github.com/deskmate/deskmate/internal/buildinfo"
+	"github.com/deskmate/deskmate/internal/sandbox"
 )
 
 const usage = `Usage: deskmate <command>
@@ -33,6 +34,8 @@ Configuration is read from the environment: see 'deskmate help config'.
 `
 
 func main() {
+	// A sandbox child (a PDF being read) runs its function and exits here.
+	sandbox.Main()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.LookupEnv, os.Stdout, os.Stderr)
 	stop()

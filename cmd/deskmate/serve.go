@@ -79,12 +79,20 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout,
 	if cfg.LogLevel <= slog.LevelDebug {
 		riverLogger = logger.With("component", "river")
 	}
-	guard, err := netguard.New(netguard.ParseAllowList(cfg.URLAllowList))
+	// Two outbound guards: web sources and model providers each reach only
+	// the private destinations allowed for them, so that a local model
+	// provider does not open local services to knowledge URLs.
+	webGuard, err := netguard.New(netguard.ParseAllowList(cfg.URLAllowList))
 	if err != nil {
 		return fmt.Errorf("DESKMATE_URL_ALLOWLIST: %w", err)
 	}
-	workspaces := &workspace.Service{DB: rt.DB, Box: box, Guard: guard}
-	kn, err := knowledge.New(knowledge.Options{DB: rt.DB, Models: workspaces, Guard: guard, Logger: logger.With("component", "knowledge")})
+	modelGuard, err := netguard.New(netguard.ParseAllowList(cfg.ModelAllowList), netguard.WithAllowListName("DESKMATE_MODEL_ALLOWLIST"))
+	if err != nil {
+		return fmt.Errorf("DESKMATE_MODEL_ALLOWLIST: %w", err)
+	}
+	workspaces := &workspace.Service{DB: rt.DB, Box: box, ModelGuard: modelGuard}
+	kn, err := knowledge.New(knowledge.Options{DB: rt.DB, Models: workspaces, Guard: webGuard, ModelGuard: modelGuard,
+		Logger: logger.With("component", "knowledge")})
 	if err != nil {
 		return err
 	}

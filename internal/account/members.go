@@ -34,56 +34,74 @@ func grantable(mine Role, r Role) error {
 	return nil
 }
 
-// NewMember is input for adding a member directly.
+// NewMember is input for adding a member.
 type NewMember struct {
 	Email, Name, Password string
 	Role                  Role
 }
 
-// AddMember adds a user to a workspace, creating the user when the email is new
-// (then Name and Password are required).
-func (s *Service) AddMember(ctx context.Context, p Principal, mine Role, workspaceID int64, in NewMember) (store.Member, error) {
+// Added is what AddMember did: added a member, or (when the person's consent
+// is needed) created an invitation whose Token is shown once.
+type Added struct {
+	Member     *store.Member
+	Invitation *store.Invitation
+	Token      string
+}
+
+// AddMember puts someone in a workspace. Accounts are created directly only
+// by the instance owner (with a password they pass on); a person who already
+// has an account, or whom anyone else adds, gets an invitation instead, so
+// nobody joins a workspace or gets an account without accepting it.
+func (s *Service) AddMember(ctx context.Context, p Principal, mine Role, workspaceID int64, in NewMember) (Added, error) {
 	in.Email = normEmail(in.Email)
 	v := validate.Errors{}
 	v.Email("email", in.Email)
 	v.OneOf("role", string(in.Role), Roles...)
 	if err := v.Err(); err != nil {
-		return store.Member{}, err
+		return Added{}, err
 	}
 	if err := grantable(mine, in.Role); err != nil {
-		return store.Member{}, err
+		return Added{}, err
+	}
+	_, err := store.UserByEmail(ctx, s.DB.Pool, in.Email)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return Added{}, err
+	}
+	if err == nil || p.Token != nil || !p.User.InstanceOwner() {
+		inv, token, err := s.Invite(ctx, p, mine, workspaceID, in.Email, in.Role)
+		if err != nil {
+			return Added{}, err
+		}
+		return Added{Invitation: &inv, Token: token}, nil
+	}
+	if err := checkNewUser(in.Email, in.Name, in.Password); err != nil {
+		return Added{}, err
+	}
+	hash, err := HashPassword(ctx, in.Password)
+	if err != nil {
+		return Added{}, err
 	}
 	var out store.Member
-	err := s.DB.InTx(ctx, func(tx pgx.Tx) error {
-		u, err := store.UserByEmail(ctx, tx, in.Email)
-		created := false
-		if errors.Is(err, store.ErrNotFound) {
-			if err := checkNewUser(in.Email, in.Name, in.Password); err != nil {
-				return err
+	err = s.DB.InTx(ctx, func(tx pgx.Tx) error {
+		u, err := store.CreateUser(ctx, tx, in.Email, strings.TrimSpace(in.Name), hash, "member")
+		if err != nil {
+			var ce *store.ConflictError
+			if errors.As(err, &ce) {
+				return validate.Field("email", in.Email+" has just been given an account: add them again to invite them")
 			}
-			hash, err := HashPassword(in.Password)
-			if err != nil {
-				return err
-			}
-			if u, err = store.CreateUser(ctx, tx, in.Email, strings.TrimSpace(in.Name), hash, "member"); err != nil {
-				return err
-			}
-			created = true
-		} else if err != nil {
 			return err
 		}
 		if err := store.AddMember(ctx, tx, workspaceID, u.ID, string(in.Role)); err != nil {
-			var ce *store.ConflictError
-			if errors.As(err, &ce) {
-				return validate.Field("email", in.Email+" is already a member of this workspace")
-			}
 			return err
 		}
 		out = store.Member{UserID: u.ID, Email: u.Email, Name: u.Name, Role: string(in.Role)}
 		return store.Audit(ctx, tx, &workspaceID, p.Actor(), "member.add", u.Email,
-			map[string]any{"role": in.Role, "new_user": created})
+			map[string]any{"role": in.Role, "new_user": true})
 	})
-	return out, err
+	if err != nil {
+		return Added{}, err
+	}
+	return Added{Member: &out}, nil
 }
 
 // SetMemberRole changes a member's role, keeping at least one owner.
@@ -197,37 +215,59 @@ func (s *Service) LookupInvitation(ctx context.Context, token string) (Invitatio
 }
 
 // AcceptInvitation joins the workspace (creating the user, or proving an
-// existing user's password) and signs in.
+// existing user's password, throttled like a sign-in) and signs in.
 func (s *Service) AcceptInvitation(ctx context.Context, token, name, password string, c Client) (SignedIn, error) {
+	if token == "" || len(token) > 100 || len(password) > MaxPasswordLen {
+		return SignedIn{}, store.ErrNotFound
+	}
+	inv, err := store.PendingInvitation(ctx, s.DB.Pool, HashToken(token))
+	if err != nil {
+		return SignedIn{}, err
+	}
+	// The password is checked before the transaction: a wrong guess must
+	// stay counted, and argon2 must not run while a transaction is open.
+	var newHash string
+	existing, err := store.UserByEmail(ctx, s.DB.Pool, inv.Email)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		if err := checkNewUser(inv.Email, name, password); err != nil {
+			return SignedIn{}, err
+		}
+		if newHash, err = HashPassword(ctx, password); err != nil {
+			return SignedIn{}, err
+		}
+	case err != nil:
+		return SignedIn{}, err
+	default:
+		ok, err := s.checkPassword(ctx, inv.Email, c.IP, existing.PasswordHash, password)
+		if err != nil {
+			return SignedIn{}, err
+		}
+		if !ok {
+			return SignedIn{}, validate.Field("password", "is not the password of "+inv.Email)
+		}
+	}
 	var out SignedIn
-	err := s.DB.InTx(ctx, func(tx pgx.Tx) error {
-		inv, err := store.PendingInvitation(ctx, tx, HashToken(token))
+	err = s.DB.InTx(ctx, func(tx pgx.Tx) error {
+		// Still pending (not accepted or revoked meanwhile)?
+		again, err := store.PendingInvitation(ctx, tx, HashToken(token))
 		if err != nil {
 			return err
 		}
+		if again.ID != inv.ID {
+			return store.ErrNotFound
+		}
 		u, err := store.UserByEmail(ctx, tx, inv.Email)
 		switch {
-		case errors.Is(err, store.ErrNotFound):
-			if err := checkNewUser(inv.Email, name, password); err != nil {
-				return err
-			}
-			hash, err := HashPassword(password)
-			if err != nil {
-				return err
-			}
-			if u, err = store.CreateUser(ctx, tx, inv.Email, strings.TrimSpace(name), hash, "member"); err != nil {
+		case errors.Is(err, store.ErrNotFound) && newHash != "":
+			if u, err = store.CreateUser(ctx, tx, inv.Email, strings.TrimSpace(name), newHash, "member"); err != nil {
 				return err
 			}
 		case err != nil:
 			return err
-		default:
-			ok, err := VerifyPassword(u.PasswordHash, password)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				return validate.Field("password", "is not the password of "+inv.Email)
-			}
+		case newHash != "" || u.ID != existing.ID:
+			// The account appeared (or changed) since the password was checked.
+			return validate.Field("password", "the account of "+inv.Email+" changed meanwhile: open the invitation again")
 		}
 		if err := store.AcceptInvitation(ctx, tx, inv.ID, u.ID); err != nil {
 			return err

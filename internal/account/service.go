@@ -29,7 +29,7 @@ const (
 var (
 	ErrInvalidCredentials = errors.New("email or password is wrong")
 	ErrUnauthenticated    = errors.New("not signed in")
-	ErrAlreadySetUp       = errors.New("Deskmate is already set up: sign in instead")
+	ErrAlreadySetUp       = errors.New("this Deskmate is already set up: sign in instead")
 )
 
 // ThrottledError says sign-in is refused for a while.
@@ -78,7 +78,7 @@ func (s *Service) Setup(ctx context.Context, email, name, password string, c Cli
 	if err := checkNewUser(email, name, password); err != nil {
 		return SignedIn{}, err
 	}
-	hash, err := HashPassword(password)
+	hash, err := HashPassword(ctx, password)
 	if err != nil {
 		return SignedIn{}, err
 	}
@@ -115,7 +115,7 @@ func (s *Service) Bootstrap(ctx context.Context, email, password string) (bool, 
 		}
 		return false, err
 	}
-	hash, err := HashPassword(password)
+	hash, err := HashPassword(ctx, password)
 	if err != nil {
 		return false, err
 	}
@@ -144,21 +144,6 @@ func (s *Service) Login(ctx context.Context, email, password string, c Client) (
 	if len(email) > 320 || len(password) > MaxPasswordLen {
 		return SignedIn{}, ErrInvalidCredentials
 	}
-	byEmail, byIP, err := store.LoginFailures(ctx, s.DB.Pool, email, c.IP, s.now().Add(-ThrottleWindow))
-	if err != nil {
-		return SignedIn{}, err
-	}
-	var retry time.Duration
-	if byEmail.Count >= MaxFailuresEmail {
-		retry = max(retry, byEmail.Oldest.Add(ThrottleWindow).Sub(s.now()))
-	}
-	if byIP.Count >= MaxFailuresIP {
-		retry = max(retry, byIP.Oldest.Add(ThrottleWindow).Sub(s.now()))
-	}
-	if byEmail.Count >= MaxFailuresEmail || byIP.Count >= MaxFailuresIP {
-		return SignedIn{}, &ThrottledError{RetryAfter: max(time.Second, retry)}
-	}
-
 	u, err := store.UserByEmail(ctx, s.DB.Pool, email)
 	hash := dummyHash
 	if err == nil {
@@ -166,18 +151,12 @@ func (s *Service) Login(ctx context.Context, email, password string, c Client) (
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return SignedIn{}, err
 	}
-	ok, verr := VerifyPassword(hash, password)
-	if err != nil || verr != nil || !ok || u.DisabledAt != nil {
-		if rerr := store.RecordLoginFailure(ctx, s.DB.Pool, email, c.IP); rerr != nil {
-			return SignedIn{}, rerr
-		}
-		if s.Logger != nil {
-			s.Logger.Warn("sign-in failed", "email", email, "ip", c.IP)
-		}
-		return SignedIn{}, ErrInvalidCredentials
-	}
-	if err := store.ClearLoginFailures(ctx, s.DB.Pool, email); err != nil {
+	ok, err := s.checkPassword(ctx, email, c.IP, hash, password)
+	if err != nil {
 		return SignedIn{}, err
+	}
+	if !ok || u.ID == 0 || u.DisabledAt != nil {
+		return SignedIn{}, ErrInvalidCredentials
 	}
 	var out SignedIn
 	err = s.DB.InTx(ctx, func(tx pgx.Tx) error {
@@ -185,6 +164,43 @@ func (s *Service) Login(ctx context.Context, email, password string, c Client) (
 		return err
 	})
 	return out, err
+}
+
+// checkPassword checks password against hash for email, throttled per email
+// and per IP. The attempt is recorded before the (costly) hash is checked, so
+// parallel attempts count too and a burst cannot pass the limits; it is
+// forgotten when the password is right (with the email's earlier failures)
+// or when the attempt is refused unchecked. Every password check of an
+// existing account goes through here: sign-in and invitations.
+func (s *Service) checkPassword(ctx context.Context, email, ip, hash, password string) (bool, error) {
+	id, err := store.RecordLoginAttempt(ctx, s.DB.Pool, email, ip)
+	if err != nil {
+		return false, err
+	}
+	// The attempt is ours to settle whatever ctx does meanwhile.
+	bg := context.WithoutCancel(ctx)
+	byEmail, byIP, err := store.LoginFailures(ctx, s.DB.Pool, email, ip, s.now().Add(-ThrottleWindow))
+	if err != nil {
+		return false, err
+	}
+	if byEmail.Count > MaxFailuresEmail || byIP.Count > MaxFailuresIP {
+		var retry time.Duration
+		if byEmail.Count > MaxFailuresEmail {
+			retry = max(retry, byEmail.Oldest.Add(ThrottleWindow).Sub(s.now()))
+		}
+		if byIP.Count > MaxFailuresIP {
+			retry = max(retry, byIP.Oldest.Add(ThrottleWindow).Sub(s.now()))
+		}
+		return false, errors.Join(&ThrottledError{RetryAfter: max(time.Second, retry)}, store.ForgetLoginAttempt(bg, s.DB.Pool, id))
+	}
+	ok, err := VerifyPassword(ctx, hash, password)
+	if err != nil || !ok {
+		if s.Logger != nil {
+			s.Logger.Warn("password check failed", "email", email, "ip", ip)
+		}
+		return false, err
+	}
+	return true, errors.Join(store.ForgetLoginAttempt(bg, s.DB.Pool, id), store.ClearLoginFailures(bg, s.DB.Pool, email))
 }
 
 func (s *Service) startSession(ctx context.Context, q store.Querier, u store.User, c Client) (SignedIn, error) {
@@ -244,7 +260,7 @@ func (s *Service) LogoutEverywhere(ctx context.Context, p Principal) error {
 
 // ChangePassword replaces the user's password and ends their other sessions.
 func (s *Service) ChangePassword(ctx context.Context, p Principal, current, next string) error {
-	ok, err := VerifyPassword(p.User.PasswordHash, current)
+	ok, err := VerifyPassword(ctx, p.User.PasswordHash, current)
 	if err != nil {
 		return err
 	}
@@ -256,7 +272,7 @@ func (s *Service) ChangePassword(ctx context.Context, p Principal, current, next
 	if err := v.Err(); err != nil {
 		return err
 	}
-	hash, err := HashPassword(next)
+	hash, err := HashPassword(ctx, next)
 	if err != nil {
 		return err
 	}

@@ -30,11 +30,22 @@
 // redirect (at most five, never from https to http).
 //
 // Self-hosted installations can reach internal services on purpose, e.g. an
-// intranet wiki or a local Ollama, by listing them in the allow list (the
-// DESKMATE_URL_ALLOWLIST setting): CIDR entries permit those addresses
-// whatever the host name, host name entries permit that exact name whatever
-// it resolves to. Cloud metadata addresses stay blocked for allow-listed
-// host names; only a CIDR entry covering them lets them through.
+// intranet wiki or a local Ollama, by listing them in an allow list. Deskmate
+// runs two guards with separate lists: DESKMATE_URL_ALLOWLIST for web
+// sources (knowledge URLs, sitemaps, crawls) and DESKMATE_MODEL_ALLOWLIST
+// for model providers, so that allowing a local Ollama does not let web
+// sources read other local services (WithAllowListName names the list in
+// refusals). CIDR entries permit those addresses whatever the host name and
+// port; host name entries permit that exact name whatever it resolves to; an
+// address or name with a port (127.0.0.1:11434, [::1]:11434, ollama:11434)
+// permits that port only, the port a URL names or its scheme's default (80,
+// 443), checked again on the dialed port of every connection and redirect.
+// Cloud metadata addresses stay blocked for allow-listed host names; only a
+// CIDR or address entry covering them lets them through.
+//
+// CheckURL checks the canonical form of a URL (u.String() of the parsed URL,
+// parsed again) and returns it: callers store and fetch that form, never
+// the raw input, so that what was checked is what is used.
 //
 // Every refusal made by the guard matches errors.Is(err, ErrBlocked) and is
 // a *BlockedError; DNS failures and network errors do not match.

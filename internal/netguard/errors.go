@@ -9,9 +9,6 @@ import (
 // ErrBlocked is matched (errors.Is) by every refusal made by the guard.
 var ErrBlocked = errors.New("destination not allowed")
 
-// allowListHint tells admins how to permit an internal destination on purpose.
-const allowListHint = " (add it to DESKMATE_URL_ALLOWLIST to permit)"
-
 // BlockedError is returned for a blocked destination or a URL the guard
 // refuses; errors.Is(err, ErrBlocked) is true for it. Its message is meant
 // to be shown to admins as is.
@@ -60,12 +57,9 @@ func (s subject) refuse(host, reason string) *BlockedError {
 
 // refuseAddr builds an error for a blocked address. literal says the host
 // was an IP address (as opposed to a name that resolved to a); spelled is
-// the host as written when it was a non-canonical IPv4 spelling.
-func (s subject) refuseAddr(host string, literal bool, spelled string, a netip.Addr, v verdict) *BlockedError {
-	hint := allowListHint
-	if v.metadata {
-		hint = ""
-	}
+// the host as written when it was a non-canonical IPv4 spelling; hint says
+// how to permit it, if it may be.
+func (s subject) refuseAddr(host string, literal bool, spelled string, a netip.Addr, v verdict, hint string) *BlockedError {
 	shown := a.String()
 	if spelled != "" {
 		shown = fmt.Sprintf("%s (written as %q)", a, spelled)

@@ -81,7 +81,8 @@ func FuzzCheckURL(f *testing.F) {
 	for _, tc := range allowedCases {
 		f.Add(tc.url)
 	}
-	for _, s := range []string{"http://a.b/", "https://xn--bcher-kva.example/", "http://[::ffff:8.8.8.8]:8080/", "http://1.1.1.1/?q=%00"} {
+	for _, s := range []string{"http://a.b/", "https://xn--bcher-kva.example/", "http://[::ffff:8.8.8.8]:8080/", "http://1.1.1.1/?q=%00",
+		"http://127.0.0.1:8080/", "http://[::1]:11434/", "https://wiki.test:8443/", "http://wiki.test/"} {
 		f.Add(s)
 	}
 
@@ -91,8 +92,18 @@ func FuzzCheckURL(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
+	// ports permits a few internal destinations on one port each.
+	ports, err := New(fuzzPortAllow, WithResolver(func(_ context.Context, host string) ([]netip.Addr, error) {
+		return fuzzResolve(host), nil
+	}))
+	if err != nil {
+		f.Fatal(err)
+	}
 
 	f.Fuzz(func(t *testing.T, raw string) {
+		if pu, err := ports.CheckURL(context.Background(), raw); err == nil {
+			checkPortAllowed(t, raw, pu)
+		}
 		u, err := g.CheckURL(context.Background(), raw)
 		if err != nil {
 			if u != nil {
@@ -139,8 +150,11 @@ func FuzzCheckURL(f *testing.F) {
 				}
 			}
 		}
-		// What was accepted stays accepted once re-serialized, and means the
-		// same host.
+		// What was accepted is what is used: its String() is within the
+		// limit, stays accepted, and comes back unchanged with the same host.
+		if len(u.String()) > MaxURLLength {
+			t.Fatalf("CheckURL(%q) accepted a URL written out as %d characters", raw, len(u.String()))
+		}
 		again, err := g.CheckURL(context.Background(), u.String())
 		if err != nil {
 			t.Fatalf("CheckURL(%q) accepted, but not its String() %q: %v", raw, u.String(), err)
@@ -148,8 +162,52 @@ func FuzzCheckURL(f *testing.F) {
 		if again.Host != u.Host {
 			t.Fatalf("CheckURL(%q): host %q became %q after re-serializing", raw, u.Host, again.Host)
 		}
+		if again.String() != u.String() {
+			t.Fatalf("CheckURL(%q): %q became %q after re-serializing", raw, u.String(), again.String())
+		}
 		if _, err := url.Parse(u.String()); err != nil {
 			t.Fatalf("accepted URL does not re-parse: %v", err)
 		}
 	})
+}
+
+// fuzzPortAllow is the allow list of the fuzz guard with ports.
+var fuzzPortAllow = []string{"127.0.0.1:8080", "[::1]:11434", "wiki.test:8443", "10.0.0.0/8"}
+
+// checkPortAllowed fails when the guard with fuzzPortAllow accepted u although
+// one of its addresses is internal and no entry permits it on u's port.
+func checkPortAllowed(t *testing.T, raw string, u *url.URL) {
+	t.Helper()
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
+	}
+	n, err := strconv.Atoi(port)
+	if err != nil {
+		t.Fatalf("CheckURL(%q) accepted port %q", raw, port)
+	}
+	host := u.Hostname()
+	var addrs []netip.Addr
+	nameAllowed := false
+	if a, err := netip.ParseAddr(host); err == nil {
+		addrs = []netip.Addr{a}
+	} else {
+		name := strings.TrimSuffix(strings.ToLower(host), ".")
+		nameAllowed = name == "wiki.test" && n == 8443
+		addrs = fuzzResolve(strings.ToLower(host))
+	}
+	for _, a := range addrs {
+		if !specIsBlocked(a) {
+			continue
+		}
+		bare := a.WithZone("").Unmap()
+		switch {
+		case netip.MustParsePrefix("10.0.0.0/8").Contains(bare):
+		case bare == netip.MustParseAddr("127.0.0.1") && n == 8080:
+		case bare == netip.MustParseAddr("::1") && n == 11434:
+		case nameAllowed && !netip.MustParsePrefix("169.254.0.0/16").Contains(bare):
+		default:
+			t.Fatalf("CheckURL(%q) with allow list %q accepted %s on port %d", raw, fuzzPortAllow, a, n)
+		}
+	}
 }

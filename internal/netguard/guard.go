@@ -8,9 +8,9 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 const (
@@ -39,9 +39,15 @@ func WithResolver(r Resolver) Option {
 // Guard checks outbound destinations. Create it with New; it is safe for
 // concurrent use.
 type Guard struct {
+	// Allow-list entries without a port permit any port.
 	allowPrefixes []netip.Prefix
 	allowNames    map[string]bool
-	resolve       Resolver
+	// Entries with a port permit that port only.
+	allowAddrPorts map[netip.AddrPort]bool
+	allowNamePorts map[namePort]bool
+	// listName is the setting named in refusal messages.
+	listName string
+	resolve  Resolver
 	// dial connects to an address the guard has already checked.
 	dial      func(ctx context.Context, network, address string) (net.Conn, error)
 	transport *http.Transport
@@ -52,11 +58,16 @@ type Guard struct {
 // "::1/128"; a bare address counts as a single-address CIDR) permit those
 // addresses whatever the host name, and exact host names ("wiki.internal")
 // permit that name whatever it resolves to, except cloud metadata
-// addresses. Empty entries are ignored; an invalid entry is an error naming
-// it.
+// addresses. An address or host name may name a port ("127.0.0.1:11434",
+// "[::1]:11434", "ollama:11434"): it then permits that port only. A
+// URL's port is the one it names, or 80 for http and 443 for https. Empty
+// entries are ignored; an invalid entry is an error naming it.
 func New(allow []string, opts ...Option) (*Guard, error) {
 	g := &Guard{
-		allowNames: map[string]bool{},
+		allowNames:     map[string]bool{},
+		allowAddrPorts: map[netip.AddrPort]bool{},
+		allowNamePorts: map[namePort]bool{},
+		listName:       DefaultAllowListName,
 		resolve: func(ctx context.Context, host string) ([]netip.Addr, error) {
 			return net.DefaultResolver.LookupNetIP(ctx, "ip", host)
 		},
@@ -84,59 +95,12 @@ func New(allow []string, opts ...Option) (*Guard, error) {
 	return g, nil
 }
 
-func (g *Guard) addAllow(e string) error {
-	if e == "" {
-		return nil
-	}
-	bad := func(why string) error {
-		return fmt.Errorf("netguard: invalid allow-list entry %q: %s (want a CIDR like 10.0.0.0/8 or a host name like wiki.internal)", e, why)
-	}
-	if strings.Contains(e, "/") {
-		p, err := netip.ParsePrefix(e)
-		if err != nil {
-			return bad(err.Error())
-		}
-		g.allowPrefixes = append(g.allowPrefixes, p.Masked())
-		return nil
-	}
-	if strings.Contains(e, ":") {
-		a, err := netip.ParseAddr(e)
-		if err != nil {
-			return bad("not an IP address or host name")
-		}
-		if a.Zone() != "" {
-			return bad("zone identifiers are not supported")
-		}
-		g.allowPrefixes = append(g.allowPrefixes, netip.PrefixFrom(a, a.BitLen()))
-		return nil
-	}
-	name := strings.ToLower(strings.TrimSuffix(e, "."))
-	if looksLikeIPv4(name) {
-		a, ok := parseInetAton(name)
-		if !ok || a.String() != name {
-			return bad("ambiguous IP address spelling")
-		}
-		g.allowPrefixes = append(g.allowPrefixes, netip.PrefixFrom(a, 32))
-		return nil
-	}
-	if !validHostName(name) {
-		return bad("not a valid host name")
-	}
-	g.allowNames[name] = true
-	return nil
-}
-
-// ParseAllowList splits a comma/space separated env value
-// (DESKMATE_URL_ALLOWLIST) into entries.
-func ParseAllowList(s string) []string {
-	return strings.FieldsFunc(s, func(r rune) bool {
-		return r == ',' || r == ';' || r == ' ' || r == '\t' || r == '\n' || r == '\r'
-	})
-}
-
 // CheckURL parses and validates raw (scheme, length, userinfo, host
-// spelling) and resolves the host, rejecting it if any address is blocked.
-// Returns the parsed URL.
+// spelling, port) and resolves the host, rejecting it if any address is
+// blocked. Returns the parsed URL in its canonical form: use its String()
+// to store or fetch, never raw. Every check runs on that form (raw parsed,
+// serialized and parsed again), so that what is checked is what is used:
+// String() escapes raw bytes and may lengthen the URL past MaxURLLength.
 //
 // Passing CheckURL does not make a later request safe by itself (DNS can
 // change in between): fetch with Client, or a transport using DialContext.
@@ -145,51 +109,86 @@ func (g *Guard) CheckURL(ctx context.Context, raw string) (*url.URL, error) {
 		return nil, &BlockedError{Reason: "empty URL", msg: "empty URL: not allowed"}
 	}
 	if len(raw) > MaxURLLength {
-		return nil, &BlockedError{
-			Reason: fmt.Sprintf("URL is longer than %d characters", MaxURLLength),
-			msg:    fmt.Sprintf("URL %s...: longer than %d characters: not allowed", truncate(raw, 60), MaxURLLength),
+		shown := raw
+		if u, err := url.Parse(raw); err == nil {
+			shown = u.Redacted()
 		}
+		return nil, tooLong(shown)
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err // the url.Error would repeat the URL, password included
-		}
-		return nil, &BlockedError{Reason: "not a valid URL", msg: "not a valid URL: " + err.Error()}
+		return nil, invalidURL(err)
 	}
-	s := urlSubject(u.Redacted())
-	h, err := g.checkStatic(u, s)
+	canonical := u.String()
+	if u, err = url.Parse(canonical); err != nil {
+		return nil, invalidURL(err)
+	}
+	again := u.String()
+	if again != canonical {
+		return nil, &BlockedError{Reason: "not a valid URL",
+			msg: fmt.Sprintf("not a valid URL: %s changes each time it is written out", truncate(u.Redacted(), 60))}
+	}
+	h, err := g.checkCanonical(u, again)
 	if err != nil {
 		return nil, err
 	}
 	if !h.addr.IsValid() {
-		if _, err := g.resolveChecked(ctx, h, s); err != nil {
+		if _, err := g.resolveChecked(ctx, h, urlSubject(redacted(u, again))); err != nil {
 			return nil, err
 		}
 	}
 	return u, nil
 }
 
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
+func invalidURL(err error) *BlockedError {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err // the url.Error would repeat the URL, password included
 	}
-	return s[:n]
+	return &BlockedError{Reason: "not a valid URL", msg: "not a valid URL: " + err.Error()}
 }
 
-// hostInfo is a host that passed the syntax checks.
+func tooLong(shown string) *BlockedError {
+	return &BlockedError{
+		Reason: fmt.Sprintf("URL is longer than %d characters", MaxURLLength),
+		msg:    fmt.Sprintf("URL %s...: longer than %d characters: not allowed", truncate(shown, 60), MaxURLLength),
+	}
+}
+
+// truncate cuts s to at most n bytes, never inside a UTF-8 sequence, and
+// replaces invalid bytes so that messages stay valid text.
+func truncate(s string, n int) string {
+	if len(s) > n {
+		s = s[:n]
+		for i := 0; i < utf8.UTFMax && len(s) > 0; i++ {
+			if r, size := utf8.DecodeLastRuneInString(s); r != utf8.RuneError || size != 1 {
+				break
+			}
+			s = s[:len(s)-1]
+		}
+	}
+	return strings.ToValidUTF8(s, "\ufffd")
+}
+
+// hostInfo is a host that passed the syntax checks, with the port in use.
 type hostInfo struct {
 	name   string     // lower case, without trailing dot; the address for literals
 	lookup string     // what to resolve: lower case, as written
 	addr   netip.Addr // set for IP literals, which have been checked already
+	port   uint16     // the port named, or the scheme's default
+	// explicitPort says the URL or address named the port.
+	explicitPort bool
 }
 
 // checkStatic runs every check that needs no DNS: scheme, userinfo, host
 // syntax and spelling, port, and the address of IP-literal hosts.
 func (g *Guard) checkStatic(u *url.URL, s subject) (hostInfo, error) {
+	var port uint16
 	switch u.Scheme {
-	case "http", "https":
+	case "http":
+		port = 80
+	case "https":
+		port = 443
 	case "":
 		return hostInfo{}, s.refuse("", "missing scheme (only http and https URLs are allowed)")
 	default:
@@ -205,38 +204,36 @@ func (g *Guard) checkStatic(u *url.URL, s subject) (hostInfo, error) {
 	if host == "" {
 		return hostInfo{}, s.refuse("", "missing host")
 	}
+	explicit := false
 	if p := u.Port(); p != "" {
-		if err := checkPort(p); err != nil {
+		n, err := parsePort(p)
+		if err != nil {
 			return hostInfo{}, s.refuse(host, err.Error())
 		}
+		port, explicit = n, true
 	}
-	return g.checkHost(host, s)
+	return g.checkHost(host, port, explicit, s)
 }
 
-func checkPort(p string) error {
-	n, err := strconv.Atoi(p)
-	if err != nil || n < 1 || n > 65535 {
-		return fmt.Errorf("port %q is not allowed (want 1-65535)", p)
-	}
-	return nil
-}
-
-// checkHost validates a host (IPv6 literals without brackets). IP literals
-// are checked against the blocked ranges, names against the names that are
-// always internal; resolving names is left to the caller.
-func (g *Guard) checkHost(host string, s subject) (hostInfo, error) {
+// checkHost validates a host (IPv6 literals without brackets) to be reached
+// on port. IP literals are checked against the blocked ranges, names
+// against the names that are always internal; resolving names is left to
+// the caller.
+func (g *Guard) checkHost(host string, port uint16, explicit bool, s subject) (hostInfo, error) {
+	h := hostInfo{port: port, explicitPort: explicit}
 	if strings.Contains(host, ":") {
 		a, err := netip.ParseAddr(host)
 		if err != nil {
 			return hostInfo{}, s.refuse(host, fmt.Sprintf("invalid IPv6 address %q", host))
 		}
-		if v := g.check(a, false); v.blocked {
-			return hostInfo{}, s.refuseAddr(host, true, "", a, v)
+		h.name, h.lookup, h.addr = a.String(), a.String(), a
+		if v := g.check(a, port, false); v.blocked {
+			return hostInfo{}, s.refuseAddr(host, true, "", a, v, g.addrHint(h, a, v))
 		}
 		if a.Zone() != "" {
 			return hostInfo{}, s.refuse(host, "IPv6 zone identifiers are not allowed")
 		}
-		return hostInfo{name: a.String(), lookup: a.String(), addr: a}, nil
+		return h, nil
 	}
 	for i := 0; i < len(host); i++ {
 		if host[i] >= 0x80 {
@@ -251,30 +248,41 @@ func (g *Guard) checkHost(host string, s subject) (hostInfo, error) {
 		if !ok {
 			return hostInfo{}, s.refuse(host, fmt.Sprintf("ambiguous IP address spelling %q", host))
 		}
+		h.name, h.lookup, h.addr = a.String(), a.String(), a
 		if a.String() == name && !trailingDot {
-			if v := g.check(a, false); v.blocked {
-				return hostInfo{}, s.refuseAddr(host, true, "", a, v)
+			if v := g.check(a, port, false); v.blocked {
+				return hostInfo{}, s.refuseAddr(host, true, "", a, v, g.addrHint(h, a, v))
 			}
-			return hostInfo{name: name, lookup: name, addr: a}, nil
+			return h, nil
 		}
-		if v := g.check(a, false); v.blocked {
-			return hostInfo{}, s.refuseAddr(host, true, host, a, v)
+		if v := g.check(a, port, false); v.blocked {
+			return hostInfo{}, s.refuseAddr(host, true, host, a, v, g.addrHint(h, a, v))
 		}
 		return hostInfo{}, s.refuse(host, fmt.Sprintf("ambiguous IP address spelling %q (means %s; write it as %s)", host, a, a))
 	}
 	if !validHostName(name) {
 		return hostInfo{}, s.refuse(host, fmt.Sprintf("invalid host name %q", host))
 	}
-	if !g.allowNames[name] {
+	h.name, h.lookup = name, lookup
+	if !g.nameAllowed(name, port) {
 		if reason, metadata := blockedName(name); reason != "" {
-			hint := " (add the host name to DESKMATE_URL_ALLOWLIST to permit)"
-			if metadata {
-				hint = ""
+			hint := ""
+			if !metadata {
+				hint = g.hint(h, netip.Addr{}, "the host name")
 			}
 			return hostInfo{}, s.refuse(host, fmt.Sprintf("host %q is %s: not allowed%s", host, reason, hint))
 		}
 	}
-	return hostInfo{name: name, lookup: lookup}, nil
+	return h, nil
+}
+
+// addrHint is the hint for a refused address: none for cloud metadata
+// addresses, which are never meant to be allowed.
+func (g *Guard) addrHint(h hostInfo, a netip.Addr, v verdict) string {
+	if v.metadata {
+		return ""
+	}
+	return g.hint(h, a, "it")
 }
 
 // validHostName reports whether name (lower case, no trailing dot) is a
@@ -325,15 +333,14 @@ func blockedName(name string) (reason string, metadata bool) {
 	return "", false
 }
 
-// check returns the verdict for a, taking the allow list into account.
-// nameAllowed says the address belongs to an allow-listed host name, which
-// lets everything through except cloud metadata addresses.
-func (g *Guard) check(a netip.Addr, nameAllowed bool) verdict {
+// check returns the verdict for a reached on port, taking the allow list
+// into account. nameAllowed says the address belongs to a host name allowed
+// on that port, which lets everything through except cloud metadata
+// addresses.
+func (g *Guard) check(a netip.Addr, port uint16, nameAllowed bool) verdict {
 	bare := a.WithZone("")
-	for _, p := range g.allowPrefixes {
-		if p.Contains(bare) || (bare.Is4In6() && p.Contains(bare.Unmap())) {
-			return verdict{}
-		}
+	if g.addrAllowed(bare, port) {
+		return verdict{}
 	}
 	v := classify(bare)
 	if v.blocked && nameAllowed && !v.metadata {
@@ -352,12 +359,12 @@ func (g *Guard) resolveChecked(ctx context.Context, h hostInfo, s subject) ([]ne
 	if len(addrs) == 0 {
 		return nil, fmt.Errorf("%s: host %q has no IP addresses", s, h.name)
 	}
-	nameAllowed := g.allowNames[h.name]
+	nameAllowed := g.nameAllowed(h.name, h.port)
 	out := make([]netip.Addr, 0, len(addrs))
 	for _, a := range addrs {
 		a = a.Unmap()
-		if v := g.check(a, nameAllowed); v.blocked {
-			return nil, s.refuseAddr(h.name, false, "", a, v)
+		if v := g.check(a, h.port, nameAllowed); v.blocked {
+			return nil, s.refuseAddr(h.name, false, "", a, v, g.addrHint(h, a, v))
 		}
 		out = append(out, a)
 	}
@@ -381,10 +388,11 @@ func (g *Guard) DialContext(ctx context.Context, network, addr string) (net.Conn
 	if host == "" {
 		return nil, s.refuse("", "missing host")
 	}
-	if err := checkPort(port); err != nil {
+	n, err := parsePort(port)
+	if err != nil {
 		return nil, s.refuse(host, err.Error())
 	}
-	h, err := g.checkHost(host, s)
+	h, err := g.checkHost(host, n, true, s)
 	if err != nil {
 		return nil, err
 	}
@@ -439,21 +447,32 @@ func (g *Guard) checkRedirect(req *http.Request, via []*http.Request) error {
 			}
 		}
 	}
-	return g.checkRequestURL(req.URL)
+	_, err := g.checkRequestURL(req.URL)
+	return err
 }
 
-// checkRequestURL runs the checks that need no DNS on a request URL; the
-// addresses of host names are checked when dialing.
-func (g *Guard) checkRequestURL(u *url.URL) error {
-	s := urlSubject(u.Redacted())
-	if len(u.String()) > MaxURLLength {
-		return &BlockedError{
-			Reason: fmt.Sprintf("URL is longer than %d characters", MaxURLLength),
-			msg:    fmt.Sprintf("URL %s...: longer than %d characters: not allowed", truncate(u.Redacted(), 60), MaxURLLength),
-		}
+// checkRequestURL runs the checks that need no DNS on a parsed URL, whose
+// String() is the form that is sent; the addresses of host names are
+// checked when dialing.
+func (g *Guard) checkRequestURL(u *url.URL) (hostInfo, error) {
+	return g.checkCanonical(u, u.String())
+}
+
+// checkCanonical is checkRequestURL given u.String().
+func (g *Guard) checkCanonical(u *url.URL, str string) (hostInfo, error) {
+	if len(str) > MaxURLLength {
+		return hostInfo{}, tooLong(redacted(u, str))
 	}
-	_, err := g.checkStatic(u, s)
-	return err
+	return g.checkStatic(u, urlSubject(redacted(u, str)))
+}
+
+// redacted is u.Redacted() given u.String(), without writing u out again
+// when there is no password to hide.
+func redacted(u *url.URL, str string) string {
+	if _, hasPassword := u.User.Password(); hasPassword {
+		return u.Redacted()
+	}
+	return str
 }
 
 // guardedTransport checks each request URL before handing it to the
@@ -464,7 +483,7 @@ type guardedTransport struct {
 }
 
 func (t *guardedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if err := t.g.checkRequestURL(req.URL); err != nil {
+	if _, err := t.g.checkRequestURL(req.URL); err != nil {
 		if req.Body != nil {
 			req.Body.Close()
 		}

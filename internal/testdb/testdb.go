@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/deskmate/deskmate/internal/pgembed"
+	"github.com/deskmate/deskmate/internal/sandbox"
 	"github.com/deskmate/deskmate/migrations"
 	"github.com/deskmate/deskmate/store"
 )
@@ -37,8 +38,10 @@ var pkg struct {
 }
 
 // Main runs a package's tests and then stops its database. Use it from
-// TestMain: func TestMain(m *testing.M) { testdb.Main(m) }.
+// TestMain: func TestMain(m *testing.M) { testdb.Main(m) }. Started as a
+// sandbox child (a PDF being read), the test binary runs that instead.
 func Main(m *testing.M) {
+	sandbox.Main()
 	code := m.Run()
 	for i := len(pkg.cleanup) - 1; i >= 0; i-- {
 		pkg.cleanup[i]()

@@ -32,7 +32,8 @@ type Gorgias struct {
 	APIKeyHint string
 }
 
-// GorgiasInput changes the connection; a nil APIKey keeps the stored one.
+// GorgiasInput changes the connection; a nil APIKey keeps the stored one,
+// unless the domain changes: then the stored key is deleted.
 type GorgiasInput struct {
 	Domain  string
 	APIUser string
@@ -86,7 +87,7 @@ func (s *Service) PutGorgias(ctx context.Context, p account.Principal, role acco
 		if w.GorgiasDomain != domain {
 			diff["domain"] = []string{w.GorgiasDomain, domain}
 			w.GorgiasDomain = domain
-			if err := checkTagSets(ctx, tx, w); err != nil {
+			if err := checkTagSets(ctx, tx, p, w); err != nil {
 				var ve *validate.Error
 				if errors.As(err, &ve) {
 					return validate.Field("domain", ve.Fields["managed_tags"])
@@ -107,11 +108,19 @@ func (s *Service) PutGorgias(ctx context.Context, p account.Principal, role acco
 		if err := store.PutWorkspaceSetting(ctx, tx, id, "gorgias", gorgiasSetting{APIUser: apiUser}); err != nil {
 			return err
 		}
-		if in.APIKey != nil {
+		switch {
+		case in.APIKey != nil:
 			if err := s.putSecret(ctx, tx, id, SecretGorgiasAPIKey, *in.APIKey); err != nil {
 				return err
 			}
 			diff["api_key"] = "changed"
+		case diff["domain"] != nil:
+			// The stored key belongs to the other account.
+			if cleared, err := s.clearSecret(ctx, tx, id, SecretGorgiasAPIKey); err != nil {
+				return err
+			} else if cleared {
+				diff["api_key"] = "cleared (domain changed)"
+			}
 		}
 		if len(diff) == 0 {
 			return nil
@@ -137,7 +146,8 @@ type ModelSettings struct {
 	APIKeyHint     string `json:"-"`
 }
 
-// ModelInput changes the model settings; a nil APIKey keeps the stored one.
+// ModelInput changes the model settings; a nil APIKey keeps the stored one,
+// unless the provider or base URL changes: then the stored key is deleted.
 type ModelInput struct {
 	ModelSettings
 	APIKey *string
@@ -174,19 +184,32 @@ func (s *Service) PutModelSettings(ctx context.Context, p account.Principal, rol
 	v.Length("chat_model", m.ChatModel, 0, 200)
 	v.Length("embedding_model", m.EmbeddingModel, 0, 200)
 	if m.Provider != "builtin" {
-		if u, err := url.Parse(m.BaseURL); m.BaseURL == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(m.BaseURL) > 2048 {
+		if u, err := url.Parse(m.BaseURL); m.BaseURL == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(u.String()) > 2048 {
 			v.Add("base_url", "must be an http(s) URL such as http://127.0.0.1:11434")
-		} else if s.Guard != nil {
-			// Only a refusal counts: a provider that does not resolve yet
-			// may be started later.
-			var be *netguard.BlockedError
-			if _, err := s.Guard.CheckURL(ctx, m.BaseURL); errors.As(err, &be) {
-				v.Add("base_url", be.Error())
+		} else {
+			// Store the form that is checked and called, never the raw input.
+			m.BaseURL = u.String()
+			if s.ModelGuard != nil {
+				// Only a refusal counts: a provider that does not resolve yet
+				// may be started later.
+				var be *netguard.BlockedError
+				if cu, err := s.ModelGuard.CheckURL(ctx, m.BaseURL); errors.As(err, &be) {
+					v.Add("base_url", be.Error())
+				} else if err == nil {
+					m.BaseURL = cu.String()
+				}
 			}
 		}
 		v.Length("chat_model", m.ChatModel, 1, 200)
 	} else {
 		m.BaseURL = ""
+	}
+	// Model names go into SQL (vector index conditions) and URLs: only the
+	// characters real model names have.
+	for field, name := range map[string]string{"chat_model": m.ChatModel, "embedding_model": m.EmbeddingModel} {
+		if name != "" && !store.ValidModelName(name) {
+			v.Add(field, "may hold only letters, digits and . _ : / @ + - (e.g. nomic-embed-text:latest)")
+		}
 	}
 	if in.APIKey != nil {
 		v.Length("api_key", *in.APIKey, 0, maxSecretLen)
@@ -209,11 +232,20 @@ func (s *Service) PutModelSettings(ctx context.Context, p account.Principal, rol
 				diff[f[0]] = []string{f[1], f[2]}
 			}
 		}
-		if in.APIKey != nil {
+		switch {
+		case in.APIKey != nil:
 			if err := s.putSecret(ctx, tx, id, SecretLLMAPIKey, *in.APIKey); err != nil {
 				return err
 			}
 			diff["api_key"] = "changed"
+		case old.Provider != m.Provider || old.BaseURL != m.BaseURL:
+			// The stored key was given for another server: never send it
+			// to the new one.
+			if cleared, err := s.clearSecret(ctx, tx, id, SecretLLMAPIKey); err != nil {
+				return err
+			} else if cleared {
+				diff["api_key"] = "cleared (provider or base URL changed)"
+			}
 		}
 		if len(diff) == 0 {
 			return nil
@@ -242,6 +274,15 @@ func (s *Service) Secret(ctx context.Context, workspaceID int64, name string) (s
 	}
 	plain, err := s.Box.Open(row.Ciphertext, AAD(workspaceID, name))
 	return secret.Redacted(plain), err
+}
+
+// clearSecret deletes a secret, reporting whether there was one.
+func (s *Service) clearSecret(ctx context.Context, q store.Querier, workspaceID int64, name string) (bool, error) {
+	hint, err := store.SecretHint(ctx, q, workspaceID, name)
+	if err != nil || hint == "" {
+		return false, err
+	}
+	return true, store.DeleteSecret(ctx, q, workspaceID, name)
 }
 
 // putSecret encrypts and stores a secret; an empty value deletes it.

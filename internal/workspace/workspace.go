@@ -35,10 +35,12 @@ var (
 type Service struct {
 	DB  *store.DB
 	Box *secret.Box
-	// Guard, when set, checks a model provider's URL on save, so that an
-	// address Deskmate would refuse to call is refused at once, with the
-	// reason, rather than failing every background job later.
-	Guard *netguard.Guard
+	// ModelGuard, when set, checks a model provider's URL on save, so that
+	// an address Deskmate would refuse to call is refused at once, with the
+	// reason, rather than failing every background job later. It is the
+	// guard of model providers (DESKMATE_MODEL_ALLOWLIST), the one the
+	// knowledge service calls them through, not the web sources' guard.
+	ModelGuard *netguard.Guard
 }
 
 // Input is a workspace create or update; nil fields are left as they are.
@@ -68,7 +70,7 @@ func (s *Service) Create(ctx context.Context, p account.Principal, in Input) (st
 	}
 	var out store.Workspace
 	err := s.DB.InTx(ctx, func(tx pgx.Tx) error {
-		if err := checkTagSets(ctx, tx, w); err != nil {
+		if err := checkTagSets(ctx, tx, p, w); err != nil {
 			return err
 		}
 		var err error
@@ -106,7 +108,7 @@ func (s *Service) Update(ctx context.Context, p account.Principal, role account.
 		if err := v.Err(); err != nil {
 			return err
 		}
-		if err := checkTagSets(ctx, tx, w); err != nil {
+		if err := checkTagSets(ctx, tx, p, w); err != nil {
 			return err
 		}
 		if in.ManagedTags != nil {
@@ -213,7 +215,9 @@ func normalizeTags(in []string) ([]string, string) {
 
 // checkTagSets enforces that workspaces on one Gorgias account split its
 // tickets cleanly: each has a non-empty tag set, and no tag is in two sets.
-func checkTagSets(ctx context.Context, tx pgx.Tx, w store.Workspace) error {
+// The refusal names the other workspace and its tags only to a caller who
+// may open it: to anyone else it says that there is one, and no more.
+func checkTagSets(ctx context.Context, tx pgx.Tx, p account.Principal, w store.Workspace) error {
 	if w.GorgiasDomain == "" {
 		return nil
 	}
@@ -224,26 +228,60 @@ func checkTagSets(ctx context.Context, tx pgx.Tx, w store.Workspace) error {
 	if err != nil || len(others) == 0 {
 		return err
 	}
-	if len(w.ManagedTags) == 0 {
-		return validate.Field("managed_tags", fmt.Sprintf(
-			"workspace %q is also connected to %s.gorgias.com: give this workspace the tags of the tickets it handles, different from theirs",
-			others[0].Name, w.GorgiasDomain))
-	}
 	mine := map[string]string{}
 	for _, t := range w.ManagedTags {
 		mine[strings.ToLower(t)] = t
 	}
 	for _, o := range others {
-		if len(o.ManagedTags) == 0 {
-			return validate.Field("managed_tags", fmt.Sprintf(
-				"workspace %q handles every ticket of %s.gorgias.com (it has no tags): give it tags first", o.Name, w.GorgiasDomain))
-		}
-		for _, t := range o.ManagedTags {
-			if orig, ok := mine[strings.ToLower(t)]; ok {
-				return validate.Field("managed_tags", fmt.Sprintf(
-					"tag %q is already managed by workspace %q on the same Gorgias account", orig, o.Name))
+		overlap := ""
+		switch {
+		case len(w.ManagedTags) == 0 || len(o.ManagedTags) == 0:
+		default:
+			for _, t := range o.ManagedTags {
+				if orig, ok := mine[strings.ToLower(t)]; ok {
+					overlap = orig
+					break
+				}
 			}
+			if overlap == "" {
+				continue
+			}
+		}
+		visible, err := canSee(ctx, tx, p, o.ID)
+		if err != nil {
+			return err
+		}
+		acct := w.GorgiasDomain + ".gorgias.com"
+		switch {
+		case !visible:
+			return validate.Field("managed_tags", fmt.Sprintf(
+				"another workspace on %s already handles some of these tickets: give this workspace tags that no other workspace on that account manages", acct))
+		case len(w.ManagedTags) == 0:
+			return validate.Field("managed_tags", fmt.Sprintf(
+				"workspace %q is also connected to %s: give this workspace the tags of the tickets it handles, different from theirs", o.Name, acct))
+		case len(o.ManagedTags) == 0:
+			return validate.Field("managed_tags", fmt.Sprintf(
+				"workspace %q handles every ticket of %s (it has no tags): give it tags first", o.Name, acct))
+		default:
+			return validate.Field("managed_tags", fmt.Sprintf(
+				"tag %q is already managed by workspace %q on the same Gorgias account", overlap, o.Name))
 		}
 	}
 	return nil
+}
+
+// canSee reports whether p may open workspace id: its members, the instance
+// owner, and a token of that workspace.
+func canSee(ctx context.Context, q store.Querier, p account.Principal, id int64) (bool, error) {
+	if p.Token != nil {
+		return p.Token.WorkspaceID == id, nil
+	}
+	if p.User.InstanceOwner() {
+		return true, nil
+	}
+	_, err := store.MemberRole(ctx, q, id, p.User.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
 }

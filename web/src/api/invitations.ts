@@ -58,7 +58,7 @@ function parseInvitation(value: unknown, what: string): Invitation {
   };
 }
 
-function parseCreated(body: unknown): CreatedInvitation {
+export function parseCreated(body: unknown): CreatedInvitation {
   const obj = record(body, 'the invitation');
   return {
     id: id(obj, 'id', 'invitation'),

@@ -1,5 +1,6 @@
 /** Members of a workspace: `/api/workspaces/{id}/members`. */
 import { apiRequest, noContent } from './client';
+import { parseCreated, type CreatedInvitation } from './invitations';
 import { parseRole, type Role } from './auth';
 import { id, listOf, record, str, strOrEmpty } from './shape';
 import { workspacePath } from './workspaces';
@@ -12,7 +13,10 @@ export interface Member {
   role: Role;
 }
 
-/** A member to add: a new user (with a password) or an existing one by email (without). */
+/**
+ * A member to add. Only the instance owner creates an account directly (with a password they pass on);
+ * anyone else, and anyone with an account already, gets an invitation to accept.
+ */
 export interface NewMember {
   email: string;
   name: string;
@@ -42,13 +46,24 @@ export function fetchMembers(workspaceId: string, signal?: AbortSignal): Promise
   );
 }
 
-/** Adds a member. An empty password adds an existing user by email. */
-export function addMember(workspaceId: string, input: NewMember): Promise<Member> {
+/** What adding did: the new member, or the invitation they must accept (its link shown once). */
+export type Added = { member: Member; invitation?: undefined } | { member?: undefined; invitation: CreatedInvitation };
+
+function parseAdded(body: unknown): Added {
+  const obj = record(body, 'the answer');
+  if ('invitation' in obj) {
+    return { invitation: parseCreated(obj.invitation) };
+  }
+  return { member: parseMember(body) };
+}
+
+/** Adds a member: a new account (instance owner only), or else an invitation. */
+export function addMember(workspaceId: string, input: NewMember): Promise<Added> {
   const json: Record<string, string> = { email: input.email, name: input.name, role: input.role };
   if (input.password !== '') {
     json.password = input.password;
   }
-  return apiRequest(workspacePath(workspaceId, '/members'), (body) => parseMember(body), { method: 'POST', json });
+  return apiRequest(workspacePath(workspaceId, '/members'), parseAdded, { method: 'POST', json });
 }
 
 /** Changes a member's role; the last owner cannot be demoted. */

@@ -172,7 +172,15 @@ function MembersTable({ workspaceId, members }: { workspaceId: string; members: 
 
 const MEMBER_FIELDS = ['email', 'name', 'password', 'role'] as const;
 
-function AddMemberForm({ workspaceId, onDone }: { workspaceId: string; onDone: (member: Member | null) => void }) {
+function AddMemberForm({
+  workspaceId,
+  onDone,
+  onInvited,
+}: {
+  workspaceId: string;
+  onDone: (member: Member | null) => void;
+  onInvited: (invitation: CreatedInvitation) => void;
+}) {
   const queryClient = useQueryClient();
   const { role: actor } = useCurrentWorkspace();
   const roles = grantableRoles(actor);
@@ -183,10 +191,15 @@ function AddMemberForm({ workspaceId, onDone }: { workspaceId: string; onDone: (
 
   const mutation = useMutation({
     mutationFn: () => addMember(workspaceId, { email: email.trim(), name: name.trim(), password, role }),
-    onSuccess: (member) => {
+    onSuccess: (added) => {
       void queryClient.invalidateQueries({ queryKey: workspaceKeys.members(workspaceId) });
+      void queryClient.invalidateQueries({ queryKey: workspaceKeys.invitations(workspaceId) });
       void queryClient.invalidateQueries({ queryKey: workspaceKeys.audit(workspaceId) });
-      onDone(member);
+      if (added.invitation) {
+        onInvited(added.invitation);
+      } else {
+        onDone(added.member);
+      }
     },
   });
   const errors = formErrors(mutation.error, MEMBER_FIELDS);
@@ -202,8 +215,8 @@ function AddMemberForm({ workspaceId, onDone }: { workspaceId: string; onDone: (
         Add member
       </h3>
       <p className="panel__text">
-        Creates an account with a password you pass on yourself. To add someone who already has an account, leave the
-        password empty.
+        Creates an account with a password you pass on yourself. Someone who already has an account gets an
+        invitation link instead, which they accept with their own password.
       </p>
       <FormError message={errors.message} />
       <form className="form form--wide" onSubmit={onSubmit} noValidate>
@@ -233,7 +246,7 @@ function AddMemberForm({ workspaceId, onDone }: { workspaceId: string; onDone: (
               />
             )}
           </Field>
-          <Field label="Password" hint="10 to 200 characters; empty for an existing account." error={errors.fields.password}>
+          <Field label="Password" hint="10 to 200 characters; not needed for an existing account." error={errors.fields.password}>
             {(control) => (
               <input
                 {...control}
@@ -407,6 +420,9 @@ function PendingInvitations({ workspaceId }: { workspaceId: string }) {
 /** Members of the workspace, adding and inviting people, and pending invitations. */
 export function MembersTab() {
   const { current } = useCurrentWorkspace();
+  const session = useSession();
+  // Only the instance owner creates accounts directly; everyone else invites.
+  const canAddDirectly = session.user.instance_role === 'owner';
   const id = current?.id ?? '';
   const [open, setOpen] = useState<'add' | 'invite' | null>(null);
   const [added, setAdded] = useState<string | null>(null);
@@ -426,16 +442,18 @@ export function MembersTab() {
           </h2>
           {open === null && invitation === null ? (
             <div className="section__actions">
-              <button
-                type="button"
-                className="button"
-                onClick={() => {
-                  setAdded(null);
-                  setOpen('add');
-                }}
-              >
-                Add member
-              </button>
+              {canAddDirectly ? (
+                <button
+                  type="button"
+                  className="button"
+                  onClick={() => {
+                    setAdded(null);
+                    setOpen('add');
+                  }}
+                >
+                  Add member
+                </button>
+              ) : null}
               <button
                 type="button"
                 className="button button--primary"
@@ -469,6 +487,10 @@ export function MembersTab() {
             onDone={(member) => {
               setOpen(null);
               setAdded(member ? member.name || member.email : null);
+            }}
+            onInvited={(created) => {
+              setOpen(null);
+              setInvitation(created);
             }}
           />
         ) : null}

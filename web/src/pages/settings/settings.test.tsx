@@ -266,6 +266,40 @@ describe('Members', () => {
     expect(await screen.findByText('the last owner cannot be removed')).toBeTruthy();
   });
 
+  it('lets only the instance owner add members directly, and shows the invitation for an existing account', async () => {
+    fakeServer({ session: sessionAs('admin'), routes: workspaceRoutes('admin') });
+    renderApp('/settings/members');
+    expect(await screen.findByRole('button', { name: 'Invite' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Add member' })).toBeNull();
+  });
+
+  it('shows the invitation link when the instance owner adds an existing account', async () => {
+    const server = fakeServer({
+      session: sessionAs('owner'),
+      routes: workspaceRoutes('owner', {
+        'POST /api/workspaces/:id/members': () =>
+          jsonResponse(202, {
+            invitation: {
+              id: 9,
+              email: 'bob@other.test',
+              role: 'viewer',
+              expires_at: '2026-11-29T03:00:00Z',
+              created_at: '2026-11-22T03:00:00Z',
+              url: '/invite/consent-token-9',
+            },
+          }),
+      }),
+    });
+    renderApp('/settings/members');
+    fireEvent.click(await screen.findByRole('button', { name: 'Add member' }));
+    fireEvent.change(screen.getByLabelText('Email'), { target: { value: 'bob@other.test' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Add member' }));
+    const link = (await screen.findByLabelText('Invitation link')) as HTMLInputElement;
+    expect(link.value).toBe(`${window.location.origin}/invite/consent-token-9`);
+    expect(screen.getByText('Invitation link for bob@other.test')).toBeTruthy();
+    expect(server.callsTo('POST', `/api/workspaces/${WORKSPACE_ID}/members`)[0]?.body).toMatchObject({ email: 'bob@other.test' });
+  });
+
   it('does not let an admin grant or change the owner role', async () => {
     fakeServer({ session: sessionAs('admin'), routes: workspaceRoutes('admin') });
     renderApp('/settings/members');
