@@ -6,8 +6,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/deskmate/deskmate/account"
 	"github.com/deskmate/deskmate/automation"
-	"github.com/deskmate/deskmate/internal/account"
 	"github.com/deskmate/deskmate/internal/testdb"
 	"github.com/deskmate/deskmate/store"
 )

@@ -7,8 +7,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/deskmate/deskmate/account"
 	"github.com/deskmate/deskmate/intent"
-	"github.com/deskmate/deskmate/internal/account"
 	"github.com/deskmate/deskmate/store"
 )
 

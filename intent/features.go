@@ -5,7 +5,7 @@ import (
 	"math"
 	"sort"
 
-	"github.com/deskmate/deskmate/llm"
+	"github.com/deskmate/deskmate/lang"
 )
 
 // Feature families. Each family is TF-IDF weighted and L2-normalised on its
@@ -52,7 +52,7 @@ func hashKey(family byte, s string) uint64 {
 // extract returns the distinct features of a text with their counts,
 // sorted by key.
 func (c *featureConfig) extract(text string) []rawFeature {
-	words := llm.Words(text)
+	words := lang.Words(text)
 	counts := map[uint64]*rawFeature{}
 	add := func(fam uint8, s string) {
 		if c.Weights[fam] == 0 {
@@ -67,14 +67,14 @@ func (c *featureConfig) extract(text string) []rawFeature {
 	}
 	stems := make([]string, len(words))
 	for i, w := range words {
-		stems[i] = llm.Stem(w)
+		stems[i] = lang.Stem(w)
 		add(famWord, stems[i])
 	}
 	for i := 0; i+1 < len(stems); i++ {
 		add(famBigram, stems[i]+" "+stems[i+1])
 	}
 	for _, w := range words {
-		if !c.StopChar && llm.IsStopword(w) {
+		if !c.StopChar && lang.IsStopword(w) {
 			continue
 		}
 		rs := []rune("<" + w + ">")
@@ -83,7 +83,7 @@ func (c *featureConfig) extract(text string) []rawFeature {
 				add(famChar, string(rs[i:i+n]))
 			}
 		}
-		if c.PrefixN > 0 && !llm.IsStopword(w) {
+		if c.PrefixN > 0 && !lang.IsStopword(w) {
 			wr := []rune(w)
 			if len(wr) > c.PrefixN {
 				wr = wr[:c.PrefixN]

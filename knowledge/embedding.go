@@ -9,9 +9,9 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/deskmate/deskmate/internal/workspace"
 	"github.com/deskmate/deskmate/llm"
 	"github.com/deskmate/deskmate/store"
+	"github.com/deskmate/deskmate/workspace"
 )
 
 // indexRecheck is how long an ensured vector index is trusted before it is

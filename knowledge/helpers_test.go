@@ -13,15 +13,15 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/stretchr/testify/require"
 
-	"github.com/deskmate/deskmate/internal/account"
+	"github.com/deskmate/deskmate/account"
 	"github.com/deskmate/deskmate/internal/netguard"
 	"github.com/deskmate/deskmate/internal/secret"
 	"github.com/deskmate/deskmate/internal/testdb"
-	"github.com/deskmate/deskmate/internal/workspace"
 	"github.com/deskmate/deskmate/jobs"
 	"github.com/deskmate/deskmate/knowledge"
 	"github.com/deskmate/deskmate/llm"
 	"github.com/deskmate/deskmate/store"
+	"github.com/deskmate/deskmate/workspace"
 )
 
 // counting wraps an embedder and counts the texts it embeds.

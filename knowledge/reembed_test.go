@@ -12,10 +12,10 @@ import (
 	"github.com/ollama/ollama/api"
 	"github.com/stretchr/testify/require"
 
-	"github.com/deskmate/deskmate/internal/workspace"
 	"github.com/deskmate/deskmate/knowledge"
 	"github.com/deskmate/deskmate/llm"
 	"github.com/deskmate/deskmate/store"
+	"github.com/deskmate/deskmate/workspace"
 )
 
 // hashVector is a small stand-in model: the built-in embedder's features

@@ -16,10 +16,10 @@ import (
 
 	"github.com/deskmate/deskmate/internal/secret"
 	"github.com/deskmate/deskmate/internal/testdb"
-	"github.com/deskmate/deskmate/internal/workspace"
 	"github.com/deskmate/deskmate/knowledge"
 	"github.com/deskmate/deskmate/llm"
 	"github.com/deskmate/deskmate/store"
+	"github.com/deskmate/deskmate/workspace"
 )
 
 // Benchmarks measure; they assert nothing. Run them with

@@ -12,9 +12,9 @@ import (
 
 	"github.com/deskmate/deskmate/internal/netguard"
 	"github.com/deskmate/deskmate/internal/secret"
-	"github.com/deskmate/deskmate/internal/workspace"
 	"github.com/deskmate/deskmate/llm"
 	"github.com/deskmate/deskmate/store"
+	"github.com/deskmate/deskmate/workspace"
 )
 
 // ModelSource gives a workspace's model settings and decrypted secrets;

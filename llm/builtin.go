@@ -2,6 +2,7 @@ package llm
 
 import (
 	"context"
+	"github.com/deskmate/deskmate/lang"
 	"hash/fnv"
 	"math"
 	"strings"
@@ -54,7 +55,7 @@ const (
 // Features returns the weighted sparse features of a text (feature hash →
 // weight), before hashing into dimensions. Classifiers use them directly.
 func Features(text string) map[uint64]float64 {
-	words := Words(text)
+	words := lang.Words(text)
 	counts := map[string]float64{}
 	weight := map[string]float64{}
 	add := func(key string, w float64) {
@@ -63,21 +64,21 @@ func Features(text string) map[uint64]float64 {
 	}
 	stems := make([]string, len(words))
 	for i, w := range words {
-		stems[i] = Stem(w)
-		if IsStopword(w) {
+		stems[i] = lang.Stem(w)
+		if lang.IsStopword(w) {
 			add("w:"+stems[i], wStop)
 		} else {
 			add("w:"+stems[i], wWord)
 		}
 	}
 	for i := 0; i+1 < len(stems); i++ {
-		if IsStopword(words[i]) && IsStopword(words[i+1]) {
+		if lang.IsStopword(words[i]) && lang.IsStopword(words[i+1]) {
 			continue
 		}
 		add("b:"+stems[i]+" "+stems[i+1], wBigram)
 	}
 	for _, w := range words {
-		if IsStopword(w) {
+		if lang.IsStopword(w) {
 			continue
 		}
 		padded := "<" + w + ">"

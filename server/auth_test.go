@@ -9,7 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/deskmate/deskmate/internal/account"
+	"github.com/deskmate/deskmate/account"
 )
 
 func TestFirstRunSetupThenLogin(t *testing.T) {

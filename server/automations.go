@@ -9,8 +9,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/deskmate/deskmate/account"
 	"github.com/deskmate/deskmate/automation"
-	"github.com/deskmate/deskmate/internal/account"
 	"github.com/deskmate/deskmate/internal/validate"
 	"github.com/deskmate/deskmate/jobs"
 	"github.com/deskmate/deskmate/store"

@@ -6,8 +6,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/deskmate/deskmate/account"
 	"github.com/deskmate/deskmate/automation"
-	"github.com/deskmate/deskmate/internal/account"
 	"github.com/deskmate/deskmate/store"
 )
 

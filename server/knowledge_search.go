@@ -3,7 +3,7 @@ package server
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/deskmate/deskmate/internal/account"
+	"github.com/deskmate/deskmate/account"
 	"github.com/deskmate/deskmate/knowledge"
 )
 

@@ -7,7 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
-	"github.com/deskmate/deskmate/internal/workspace"
+	"github.com/deskmate/deskmate/workspace"
 )
 
 func TestSecretsNeverLeaveTheServerInClear(t *testing.T) {

@@ -14,11 +14,11 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
+	"github.com/deskmate/deskmate/account"
 	"github.com/deskmate/deskmate/automation"
-	"github.com/deskmate/deskmate/internal/account"
-	"github.com/deskmate/deskmate/internal/workspace"
 	"github.com/deskmate/deskmate/knowledge"
 	"github.com/deskmate/deskmate/store"
+	"github.com/deskmate/deskmate/workspace"
 )
 
 // Deps is everything the HTTP layer needs, built by the caller.

@@ -7,9 +7,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/deskmate/deskmate/internal/account"
-	"github.com/deskmate/deskmate/internal/workspace"
+	"github.com/deskmate/deskmate/account"
 	"github.com/deskmate/deskmate/store"
+	"github.com/deskmate/deskmate/workspace"
 )
 
 type gorgiasJSON struct {

@@ -15,8 +15,8 @@ import (
 	"github.com/deskmate/deskmate/config"
 	"github.com/deskmate/deskmate/internal/app"
 	"github.com/deskmate/deskmate/internal/secret"
-	"github.com/deskmate/deskmate/internal/workspace"
 	"github.com/deskmate/deskmate/store"
+	"github.com/deskmate/deskmate/workspace"
 )
 
 // rotateKey re-encrypts every stored secret under a new key in one

@@ -9,13 +9,13 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/deskmate/deskmate/account"
 	"github.com/deskmate/deskmate/config"
-	"github.com/deskmate/deskmate/internal/account"
 	"github.com/deskmate/deskmate/internal/app"
 	"github.com/deskmate/deskmate/internal/secret"
 	"github.com/deskmate/deskmate/internal/testdb"
-	"github.com/deskmate/deskmate/internal/workspace"
 	"github.com/deskmate/deskmate/store"
+	"github.com/deskmate/deskmate/workspace"
 )
 
 // seedSecret stores an encrypted Gorgias key with the box the configuration yields.

@@ -10,17 +10,17 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/deskmate/deskmate/account"
 	"github.com/deskmate/deskmate/automation"
 	"github.com/deskmate/deskmate/config"
-	"github.com/deskmate/deskmate/internal/account"
 	"github.com/deskmate/deskmate/internal/app"
 	"github.com/deskmate/deskmate/internal/buildinfo"
 	"github.com/deskmate/deskmate/internal/netguard"
-	"github.com/deskmate/deskmate/internal/workspace"
 	"github.com/deskmate/deskmate/jobs"
 	"github.com/deskmate/deskmate/knowledge"
 	"github.com/deskmate/deskmate/server"
 	"github.com/deskmate/deskmate/web"
+	"github.com/deskmate/deskmate/workspace"
 )
 
 // serve runs workers and, with http, the web server until ctx is cancelled
