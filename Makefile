@@ -76,7 +76,7 @@ bench: deps ## run the benchmarks (numbers, not pass/fail)
 .PHONY: fuzz
 fuzz: ## run the fuzz tests (FUZZTIME per target, default 60s): URL guard, document parsers, request decoding
 	$(GO) test -run '^$$' -fuzz FuzzCheckURL -fuzztime $${FUZZTIME:-60s} ./internal/netguard/
-	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $${FUZZTIME:-60s} ./knowledge/
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $${FUZZTIME:-60s} ./knowledge/parser/
 	$(GO) test -run '^$$' -fuzz FuzzRequestDecoding -fuzztime $${FUZZTIME:-60s} ./server/
 
 .PHONY: lint

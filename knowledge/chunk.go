@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"crypto/sha256"
+	"github.com/deskmate/deskmate/knowledge/parser"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -31,7 +32,7 @@ type ChunkOptions struct {
 // Chunk is a piece of a document ready to embed and store.
 type Chunk struct {
 	Ord       int
-	TitlePath string // "Doc title › Section › Subsection"
+	TitlePath string // "Doc title › parser.Section › Subsection"
 	URL       string // the document's URL with the section's #anchor
 	Text      string
 	Hash      []byte // SHA-256 of EmbedText
@@ -45,7 +46,7 @@ func embedText(titlePath, text string) string { return titlePath + "\n\n" + text
 // Split cuts a parsed document into chunks: never across sections; within a
 // section at paragraph, then sentence, then word boundaries; sections marked
 // Whole stay in one chunk.
-func Split(p Parsed, title, docURL string, opts ChunkOptions) []Chunk {
+func Split(p parser.Parsed, title, docURL string, opts ChunkOptions) []Chunk {
 	if opts.Size <= 0 {
 		opts.Size = DefaultChunkSize
 	}

@@ -3,6 +3,7 @@ package knowledge
 import (
 	"context"
 	"crypto/sha256"
+	"github.com/deskmate/deskmate/knowledge/web"
 
 	"github.com/jackc/pgx/v5"
 
@@ -19,11 +20,11 @@ func (s *Service) discover(ctx context.Context, doc store.KnowledgeDocument, t I
 		return store.DocumentOutcome{}, err
 	}
 	var seen []string
-	onPage := func(p crawledPage) error {
+	onPage := func(p web.Page) error {
 		seen = append(seen, p.URL)
 		page := store.KnowledgePage{URL: p.URL}
 		if p.Body != nil {
-			format, err := formatOf(fetched{URL: mustParse(p.URL), ContentType: p.ContentType, Body: p.Body})
+			format, err := web.FormatOf(web.Fetched{URL: web.ParseURL(p.URL), ContentType: p.ContentType, Body: p.Body})
 			if err == nil {
 				sum := sha256.Sum256(p.Body)
 				page.Raw, page.ContentHash, page.Format = p.Body, sum[:], format
@@ -47,7 +48,7 @@ func (s *Service) discover(ctx context.Context, doc store.KnowledgeDocument, t I
 			return q.Ingest(ctx, tx, tasks)
 		})
 	}
-	c := newCrawler(s.fetch, s.guard, s.crawlDelay)
+	c := web.NewCrawler(s.fetch, s.guard, s.crawlDelay)
 	if doc.SourceType == KindSitemap {
 		err = c.Sitemap(ctx, doc.URL, max(doc.MaxPages, 1), onPage)
 	} else {
@@ -59,5 +60,5 @@ func (s *Service) discover(ctx context.Context, doc store.KnowledgeDocument, t I
 	if _, err := store.DeleteKnowledgePagesExcept(ctx, s.db.Pool, doc.WorkspaceID, doc.ID, seen); err != nil {
 		return store.DocumentOutcome{}, err
 	}
-	return store.DocumentOutcome{Synced: true, Title: mustParse(doc.URL).Host}, nil
+	return store.DocumentOutcome{Synced: true, Title: web.ParseURL(doc.URL).Host}, nil
 }

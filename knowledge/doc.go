@@ -1,7 +1,7 @@
-// Package knowledge holds Deskmate's knowledge bases: reading documents
-// (text, Markdown, HTML, PDF, CSV FAQs, .docx, web pages, sitemaps and site
-// crawls), splitting them into chunks along their structure, embedding and
-// storing the chunks, and hybrid retrieval (vector similarity fused with full
-// text search). Work that takes time runs in River jobs (package jobs), which
-// call the Service; SQL stays in package store.
+// Package knowledge holds Deskmate's knowledge bases: documents and their
+// ingestion (read by knowledge/parser, fetched and crawled by knowledge/web),
+// splitting them into chunks along their structure, embedding and storing the
+// chunks, and hybrid retrieval (vector similarity fused with full text
+// search). Work that takes time runs in River jobs (package jobs), which call
+// the Service; SQL stays in package store.
 package knowledge

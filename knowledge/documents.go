@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/deskmate/deskmate/knowledge/parser"
+	"github.com/deskmate/deskmate/knowledge/web"
 	"net/url"
 	"path"
 	"strings"
@@ -53,8 +55,8 @@ func (s *Service) AddDocument(ctx context.Context, actor store.Actor, workspaceI
 	switch in.Kind {
 	case KindText:
 		d.Title = strings.TrimSpace(in.Title)
-		d.Body = strings.TrimSpace(normalizeNewlines(in.Text))
-		d.Format = FormatMarkdown
+		d.Body = strings.TrimSpace(parser.NormalizeNewlines(in.Text))
+		d.Format = parser.FormatMarkdown
 		v.Length("title", d.Title, 1, MaxTitleLength)
 		v.Length("text", d.Body, 1, MaxTextLength)
 		if in.URL != "" || in.MaxPages != nil || in.MaxDepth != nil {
@@ -72,15 +74,15 @@ func (s *Service) AddDocument(ctx context.Context, actor store.Actor, workspaceI
 			}
 		case KindSitemap:
 			d.MaxPages = intOr(in.MaxPages, DefaultSitemapPages)
-			checkRange(v, "max_pages", d.MaxPages, 1, MaxMaxPages)
+			checkRange(v, "max_pages", d.MaxPages, 1, web.MaxMaxPages)
 			if in.MaxDepth != nil {
 				v.Add("max_depth", "applies to crawls only")
 			}
 		case KindCrawl:
-			d.MaxPages = intOr(in.MaxPages, DefaultMaxPages)
-			d.MaxDepth = intOr(in.MaxDepth, DefaultMaxDepth)
-			checkRange(v, "max_pages", d.MaxPages, 1, MaxMaxPages)
-			checkRange(v, "max_depth", d.MaxDepth, 0, MaxMaxDepth)
+			d.MaxPages = intOr(in.MaxPages, web.DefaultMaxPages)
+			d.MaxDepth = intOr(in.MaxDepth, web.DefaultMaxDepth)
+			checkRange(v, "max_pages", d.MaxPages, 1, web.MaxMaxPages)
+			checkRange(v, "max_depth", d.MaxDepth, 0, web.MaxMaxDepth)
 		}
 	default:
 		v.Add("kind", "must be one of text, url, sitemap, crawl (upload files to /uploads)")
@@ -118,7 +120,7 @@ func (s *Service) AddDocument(ctx context.Context, actor store.Actor, workspaceI
 
 // checkURL validates a web source's URL with the URL guard and returns it
 // normalised (without fragment), in the form the guard checked: what is
-// stored and fetched is never the raw input, whose bytes String() may
+// stored and web.Fetched is never the raw input, whose bytes String() may
 // escape (and lengthen past the guard's limit).
 func (s *Service) checkURL(ctx context.Context, v validate.Errors, raw string) string {
 	raw = strings.TrimSpace(raw)
@@ -129,7 +131,7 @@ func (s *Service) checkURL(ctx context.Context, v validate.Errors, raw string) s
 	u, err := s.guard.CheckURL(ctx, raw)
 	if err == nil {
 		// Normalising may change the URL (a "/" path added): check that form.
-		if n := normalizeURL(u).String(); n != u.String() {
+		if n := web.NormalizeURL(u).String(); n != u.String() {
 			u, err = s.guard.CheckURL(ctx, n)
 		}
 	}
@@ -208,7 +210,7 @@ func (s *Service) UploadFiles(ctx context.Context, actor store.Actor, workspaceI
 			rejected = append(rejected, Rejected{name, fmt.Sprintf("%s is larger than %s", name, mib(MaxDocumentBytes))})
 			continue
 		}
-		format, err := DetectFormat(name, f.Data)
+		format, err := parser.DetectFormat(name, f.Data)
 		if err != nil {
 			rejected = append(rejected, Rejected{name, err.Error()})
 			continue
@@ -256,6 +258,9 @@ func (s *Service) UploadFiles(ctx context.Context, actor store.Actor, workspaceI
 	}
 	return out, rejected, nil
 }
+
+// MaxDocumentBytes bounds an uploaded file (and a document fetched from a URL).
+const MaxDocumentBytes = parser.MaxDocumentBytes
 
 // MaxFilenameBytes is the longest uploaded file name accepted; longer ones
 // are refused, names over 255 bytes are shortened.
@@ -344,7 +349,7 @@ func (s *Service) UpdateDocument(ctx context.Context, actor store.Actor, workspa
 			}
 		}
 		if in.Text != nil {
-			d.Body = strings.TrimSpace(normalizeNewlines(*in.Text))
+			d.Body = strings.TrimSpace(parser.NormalizeNewlines(*in.Text))
 			v.Length("text", d.Body, 1, MaxTextLength)
 			if d.SourceType != KindText {
 				v.Add("text", "only text documents can be edited; re-sync web pages, upload files again")
@@ -506,3 +511,6 @@ func pageTitle(raw string) string {
 	}
 	return u.Host
 }
+
+// mib writes a byte count in MiB.
+func mib(n int64) string { return fmt.Sprintf("%d MiB", n>>20) }

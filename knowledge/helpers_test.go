@@ -171,7 +171,7 @@ func (e *env) setModel(m workspace.ModelSettings) {
 }
 
 func readFixture(t *testing.T, name string) []byte {
-	b, err := os.ReadFile(filepath.Join("testdata", name))
+	b, err := os.ReadFile(filepath.Join("parser", "testdata", name)) // the parser's sample documents
 	require.NoError(t, err)
 	return b
 }

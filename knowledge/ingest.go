@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"github.com/deskmate/deskmate/knowledge/parser"
+	"github.com/deskmate/deskmate/knowledge/web"
 	"path"
 	"strings"
 
@@ -52,8 +54,8 @@ func (s *Service) Ingest(ctx context.Context, t IngestTask, lastAttempt bool) er
 	case err != nil && ctx.Err() != nil:
 		return err // shutting down or timed out: the job runs again
 	case err != nil:
-		var pe *ParseError
-		var fe *FetchError
+		var pe *parser.ParseError
+		var fe *web.FetchError
 		permanent := errors.As(err, &pe) || (errors.As(err, &fe) && fe.Permanent)
 		if !permanent && !lastAttempt {
 			s.logger.Warn("knowledge document failed, will retry", "document_id", doc.ID, "error", err)
@@ -82,8 +84,8 @@ func (s *Service) process(ctx context.Context, doc store.KnowledgeDocument, kb s
 	if err != nil || src.unchanged {
 		return src.outcome, err
 	}
-	if !src.parsed.hasText() {
-		return src.outcome, parseErrorf("no text found in %s", documentLabel(doc))
+	if !src.parsed.HasText() {
+		return src.outcome, parser.Errorf("no text found in %s", documentLabel(doc))
 	}
 	title := doc.Title
 	switch {
@@ -107,7 +109,7 @@ func (s *Service) process(ctx context.Context, doc store.KnowledgeDocument, kb s
 	}
 	chunks := Split(src.parsed, title, doc.URL, ChunkOptions{Size: kb.ChunkSize, Overlap: kb.ChunkOverlap})
 	if len(chunks) == 0 {
-		return src.outcome, parseErrorf("no text found in %s", documentLabel(doc))
+		return src.outcome, parser.Errorf("no text found in %s", documentLabel(doc))
 	}
 	if err := s.storeChunks(ctx, doc, kb, t.RunID, chunks); err != nil {
 		return src.outcome, err
@@ -127,39 +129,39 @@ func truncateRunes(s string, n int) string {
 
 // source is a document's content, read and parsed.
 type source struct {
-	parsed    Parsed
+	parsed    parser.Parsed
 	unchanged bool // a web source that did not change since its last ingestion
 	outcome   store.DocumentOutcome
 }
 
 // load reads a document's content: its text, its uploaded file, the page a
-// crawl fetched, or its URL (conditionally, with the validators of the last
+// crawl web.Fetched, or its URL (conditionally, with the validators of the last
 // fetch, unless forced).
 func (s *Service) load(ctx context.Context, doc store.KnowledgeDocument, force bool) (source, error) {
 	out := source{outcome: store.DocumentOutcome{Synced: doc.SourceType == KindURL || doc.SourceType == "page"}}
 	switch doc.SourceType {
 	case KindText:
-		out.parsed = ParseMarkdown(doc.Body)
+		out.parsed = parser.ParseMarkdown(doc.Body)
 		return out, nil
 	case "file":
 		out.outcome.KeepRaw = true
 		if doc.Raw == nil {
-			return out, parseErrorf("the uploaded file is no longer stored: upload it again")
+			return out, parser.Errorf("the uploaded file is no longer stored: upload it again")
 		}
 		sum := sha256.Sum256(doc.Raw)
 		out.outcome.ContentHash = sum[:]
-		p, err := Parse(ctx, doc.Format, doc.Filename, doc.Raw)
+		p, err := parser.Parse(ctx, doc.Format, doc.Filename, doc.Raw)
 		out.parsed = p
 		return out, err
 	}
 	ingested := doc.ContentHash != nil && doc.ChunkCount > 0 && !force
 	body, format := doc.Raw, doc.Format
 	if body == nil {
-		o := fetchOptions{accept: acceptDocument, types: documentTypes, maxBytes: MaxDocumentBytes}
+		o := web.FetchOptions{Accept: web.AcceptDocument, Types: web.DocumentTypes, MaxBytes: MaxDocumentBytes}
 		if ingested {
-			o.etag, o.lastModified = doc.ETag, doc.LastModified
+			o.ETag, o.LastModified = doc.ETag, doc.LastModified
 		}
-		f, err := s.fetch.get(ctx, doc.URL, o)
+		f, err := s.fetch.Get(ctx, doc.URL, o)
 		if err != nil {
 			return out, err
 		}
@@ -169,7 +171,7 @@ func (s *Service) load(ctx context.Context, doc store.KnowledgeDocument, force b
 			out.outcome.ETag, out.outcome.LastModified = doc.ETag, doc.LastModified
 			return out, nil
 		}
-		if format, err = formatOf(f); err != nil {
+		if format, err = web.FormatOf(f); err != nil {
 			return out, err
 		}
 		body = f.Body
@@ -181,7 +183,7 @@ func (s *Service) load(ctx context.Context, doc store.KnowledgeDocument, force b
 		out.unchanged = true
 		return out, nil
 	}
-	p, err := Parse(ctx, format, path.Base(doc.URL), body)
+	p, err := parser.Parse(ctx, format, path.Base(doc.URL), body)
 	out.parsed = p
 	return out, err
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/deskmate/deskmate/internal/testpdf"
 	"github.com/deskmate/deskmate/knowledge"
 )
 
@@ -194,4 +195,27 @@ func TestChangingTheLanguageRebuildsTheTextIndex(t *testing.T) {
 	r := e.search("pomme", knowledge.SearchOptions{VectorWeight: -1, TextWeight: 1})
 	require.Len(t, r.Results, 1)
 	require.Equal(t, "Cantine", r.Results[0].Title)
+}
+
+func TestHostilePDFsFailAloneInIngestion(t *testing.T) {
+	e := setup(t)
+	kb := e.base("Manuals")
+	loop := testpdf.Looping()
+	docs, rejected, err := e.svc.UploadFiles(e.ctx, e.actor, e.wsID, kb.ID, []knowledge.Upload{
+		{Filename: "loop.pdf", Data: loop},
+		{Filename: "bomb.pdf", Data: testpdf.Inflating(256 << 20)},
+		{Filename: "guide.pdf", Data: readFixture(t, "guide.pdf")},
+	})
+	require.NoError(t, err)
+	require.Empty(t, rejected)
+	require.Len(t, docs, 3)
+	p := e.wait(kb.ID)
+	require.Equal(t, 1, p.DocumentsDone)
+	require.Equal(t, 2, p.DocumentsFailed)
+	got := e.docs(kb.ID, nil)
+	require.Equal(t, "ready", got["guide.pdf"].Status, got["guide.pdf"].Error)
+	require.Equal(t, "failed", got["loop.pdf"].Status)
+	require.Equal(t, "loop.pdf could not be read: the PDF's page tree loops back on itself", got["loop.pdf"].Error)
+	require.Equal(t, "failed", got["bomb.pdf"].Status)
+	require.Contains(t, got["bomb.pdf"].Error, "bomb.pdf could not be read: its pages' content decompresses to more than 128 MiB")
 }

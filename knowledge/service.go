@@ -3,6 +3,7 @@ package knowledge
 import (
 	"context"
 	"errors"
+	"github.com/deskmate/deskmate/knowledge/web"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -77,7 +78,7 @@ type Service struct {
 	guard      *netguard.Guard // web sources
 	logger     *slog.Logger
 	embedders  EmbedderFactory
-	fetch      *fetcher
+	fetch      *web.Fetcher
 	modelHTTP  *http.Client // model providers, through the model guard
 	crawlDelay time.Duration
 	batch      int
@@ -125,7 +126,7 @@ func New(o Options) (*Service, error) {
 		o.EmbedBatch = 64
 	}
 	s := &Service{db: o.DB, models: o.Models, guard: o.Guard, logger: o.Logger, embedders: o.Embedders,
-		fetch: newFetcher(o.Guard, o.FetchTimeout), modelHTTP: o.ModelGuard.Client(2 * time.Minute),
+		fetch: web.NewFetcher(o.Guard, o.FetchTimeout), modelHTTP: o.ModelGuard.Client(2 * time.Minute),
 		crawlDelay: max(o.CrawlDelay, 0), batch: o.EmbedBatch}
 	if s.embedders == nil {
 		s.embedders = s.defaultEmbedder

@@ -1,4 +1,4 @@
-package knowledge
+package parser
 
 import (
 	"bytes"
@@ -21,6 +21,10 @@ const (
 	FormatCSV      = "csv"
 	FormatDOCX     = "docx"
 )
+
+// MaxDocumentBytes bounds a document Deskmate reads: an upload, or a
+// document fetched from a URL (a PDF, say).
+const MaxDocumentBytes = 20 << 20
 
 // Parsed is a document's text split along its structure.
 type Parsed struct {
@@ -48,12 +52,12 @@ type ParseError struct{ Msg string }
 
 func (e *ParseError) Error() string { return e.Msg }
 
-func parseErrorf(format string, args ...any) error {
+func Errorf(format string, args ...any) error {
 	return &ParseError{Msg: fmt.Sprintf(format, args...)}
 }
 
-// extensions maps file name extensions to formats.
-var extensions = map[string]string{
+// Extensions maps file name Extensions to formats.
+var Extensions = map[string]string{
 	".md": FormatMarkdown, ".markdown": FormatMarkdown, ".txt": FormatText, ".text": FormatText,
 	".html": FormatHTML, ".htm": FormatHTML, ".pdf": FormatPDF, ".csv": FormatCSV, ".docx": FormatDOCX,
 }
@@ -66,7 +70,7 @@ const SupportedExtensions = ".md, .txt, .html, .pdf, .csv or .docx"
 // not binary).
 func DetectFormat(filename string, data []byte) (string, error) {
 	ext := strings.ToLower(path.Ext(filename))
-	format, ok := extensions[ext]
+	format, ok := Extensions[ext]
 	if !ok {
 		hint := ""
 		switch ext {
@@ -76,26 +80,26 @@ func DetectFormat(filename string, data []byte) (string, error) {
 			hint = " (export it as .csv)"
 		}
 		if ext == "" {
-			return "", parseErrorf("%s has no file extension: upload %s", filename, SupportedExtensions)
+			return "", Errorf("%s has no file extension: upload %s", filename, SupportedExtensions)
 		}
-		return "", parseErrorf("%s: %s files are not supported%s: upload %s", filename, ext, hint, SupportedExtensions)
+		return "", Errorf("%s: %s files are not supported%s: upload %s", filename, ext, hint, SupportedExtensions)
 	}
 	if len(data) == 0 {
-		return "", parseErrorf("%s is empty", filename)
+		return "", Errorf("%s is empty", filename)
 	}
 	looks := sniff(data)
 	switch format {
 	case FormatPDF:
 		if !bytes.HasPrefix(bytes.TrimLeft(data[:min(len(data), 1024)], "\x00\t\r\n "), []byte("%PDF-")) {
-			return "", parseErrorf("%s is not a PDF file (its content looks like %s)", filename, looks)
+			return "", Errorf("%s is not a PDF file (its content looks like %s)", filename, looks)
 		}
 	case FormatDOCX:
 		if !bytes.HasPrefix(data, []byte("PK\x03\x04")) {
-			return "", parseErrorf("%s is not a .docx file (its content looks like %s)", filename, looks)
+			return "", Errorf("%s is not a .docx file (its content looks like %s)", filename, looks)
 		}
 	default:
 		if binary(data) {
-			return "", parseErrorf("%s is not a text file (its content looks like %s)", filename, looks)
+			return "", Errorf("%s is not a text file (its content looks like %s)", filename, looks)
 		}
 	}
 	return format, nil
@@ -155,14 +159,14 @@ func Parse(ctx context.Context, format, filename string, data []byte) (p Parsed,
 	defer func() {
 		// The PDF and zip readers can panic on hostile input.
 		if r := recover(); r != nil {
-			p, err = Parsed{}, parseErrorf("%s could not be read: the file is damaged", displayName(filename, format))
+			p, err = Parsed{}, Errorf("%s could not be read: the file is damaged", displayName(filename, format))
 		}
 	}()
 	switch format {
 	case FormatMarkdown:
 		return ParseMarkdown(decodeText(data)), nil
 	case FormatText:
-		return ParseText(decodeText(data)), nil
+		return Text(decodeText(data)), nil
 	case FormatHTML:
 		return ParseHTML(data)
 	case FormatPDF:
@@ -172,7 +176,7 @@ func Parse(ctx context.Context, format, filename string, data []byte) (p Parsed,
 	case FormatDOCX:
 		return ParseDOCX(filename, data)
 	}
-	return Parsed{}, parseErrorf("unknown format %q", format)
+	return Parsed{}, Errorf("unknown format %q", format)
 }
 
 func displayName(filename, format string) string {
@@ -182,18 +186,18 @@ func displayName(filename, format string) string {
 	return "the " + format + " document"
 }
 
-// ParseText reads plain text: paragraphs under no heading.
-func ParseText(s string) Parsed {
-	s = normalizeNewlines(s)
+// Text reads plain text: paragraphs under no heading.
+func Text(s string) Parsed {
+	s = NormalizeNewlines(s)
 	return Parsed{Sections: []Section{{Text: strings.TrimSpace(s)}}}
 }
 
-func normalizeNewlines(s string) string {
+func NormalizeNewlines(s string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
 }
 
-// hasText reports whether a parsed document has any text at all.
-func (p Parsed) hasText() bool {
+// HasText reports whether a parsed document has any text at all.
+func (p Parsed) HasText() bool {
 	for _, s := range p.Sections {
 		if strings.TrimSpace(s.Text) != "" {
 			return true

@@ -1,4 +1,4 @@
-package knowledge
+package parser
 
 import (
 	"bytes"
@@ -62,13 +62,13 @@ func ParsePDF(ctx context.Context, filename string, data []byte) (Parsed, error)
 	case errors.As(err, &fe):
 		return Parsed{}, &ParseError{Msg: fe.Msg}
 	case errors.Is(err, sandbox.ErrTimeout):
-		return Parsed{}, parseErrorf("%s could not be read: reading it took longer than %s (a damaged or deliberately crafted file?)", name, pdfLimits.Timeout)
+		return Parsed{}, Errorf("%s could not be read: reading it took longer than %s (a damaged or deliberately crafted file?)", name, pdfLimits.Timeout)
 	case errors.Is(err, sandbox.ErrMemory):
-		return Parsed{}, parseErrorf("%s could not be read: reading it needs more than %d MiB of memory (a damaged or deliberately crafted file?)", name, pdfLimits.MemoryBytes>>20)
+		return Parsed{}, Errorf("%s could not be read: reading it needs more than %d MiB of memory (a damaged or deliberately crafted file?)", name, pdfLimits.MemoryBytes>>20)
 	case errors.Is(err, sandbox.ErrOutputTooLarge):
-		return Parsed{}, parseErrorf("%s has more text than Deskmate reads from one file (%d MiB): split it into smaller files", name, pdfLimits.OutputBytes>>20)
+		return Parsed{}, Errorf("%s has more text than Deskmate reads from one file (%d MiB): split it into smaller files", name, pdfLimits.OutputBytes>>20)
 	case errors.Is(err, sandbox.ErrCrashed):
-		return Parsed{}, parseErrorf("%s could not be read: the file is damaged", name)
+		return Parsed{}, Errorf("%s could not be read: the file is damaged", name)
 	case err != nil:
 		// Not the file's fault (no process could be started...): worth a retry.
 		return Parsed{}, fmt.Errorf("reading %s: %w", name, err)
@@ -100,7 +100,7 @@ func parsePDFInChild(input []byte) (out []byte, err error) {
 	defer func() {
 		// The PDF reader panics on much damaged input.
 		if r := recover(); r != nil {
-			out, err = nil, parseErrorf("%s could not be read: the file is damaged", displayName(filename, FormatPDF))
+			out, err = nil, Errorf("%s could not be read: the file is damaged", displayName(filename, FormatPDF))
 		}
 	}()
 	p, err := parsePDF(filename, data)
@@ -116,9 +116,9 @@ func parsePDF(filename string, data []byte) (Parsed, error) {
 	r, err := pdf.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		if strings.Contains(strings.ToLower(err.Error()), "encrypt") || strings.Contains(err.Error(), "password") {
-			return Parsed{}, parseErrorf("%s is encrypted: upload a copy without a password", name)
+			return Parsed{}, Errorf("%s is encrypted: upload a copy without a password", name)
 		}
-		return Parsed{}, parseErrorf("%s could not be read as a PDF: %v", name, err)
+		return Parsed{}, Errorf("%s could not be read as a PDF: %v", name, err)
 	}
 	pages, err := pdfPages(r, name)
 	if err != nil {
@@ -129,7 +129,7 @@ func parsePDF(filename string, data []byte) (Parsed, error) {
 		lines = append(lines, pdfPageLines(p.Content().Text, i+1)...)
 	}
 	if len(lines) == 0 {
-		return Parsed{}, parseErrorf("%s has no text that can be extracted (a scanned document? Deskmate does not read text in images)", name)
+		return Parsed{}, Errorf("%s has no text that can be extracted (a scanned document? Deskmate does not read text in images)", name)
 	}
 	title := strings.TrimSpace(r.Trailer().Key("Info").Key("Title").Text())
 
@@ -220,7 +220,7 @@ func parsePDF(filename string, data []byte) (Parsed, error) {
 // tree has no loop, at most maxPDFPages pages, and page contents that
 // decompress to at most maxPDFContentBytes.
 func pdfPages(r *pdf.Reader, name string) ([]pdf.Page, error) {
-	errLoop := parseErrorf("%s could not be read: the PDF's page tree loops back on itself", name)
+	errLoop := Errorf("%s could not be read: the PDF's page tree loops back on itself", name)
 	var pages []pdf.Page
 	nodes := 0
 	// pdf.Value hides object numbers, so a node is known by its text, which
@@ -234,14 +234,14 @@ func pdfPages(r *pdf.Reader, name string) ([]pdf.Page, error) {
 			return errLoop
 		}
 		if depth > maxPDFTreeDepth {
-			return parseErrorf("%s could not be read: the PDF's page tree is nested more than %d levels deep", name, maxPDFTreeDepth)
+			return Errorf("%s could not be read: the PDF's page tree is nested more than %d levels deep", name, maxPDFTreeDepth)
 		}
 		ancestors[id] = true
 		defer delete(ancestors, id)
 		kids := node.Key("Kids")
 		for i := range kids.Len() {
 			if nodes++; nodes > maxPDFTreeNodes {
-				return parseErrorf("%s could not be read: the PDF's page tree has more than %d nodes", name, maxPDFTreeNodes)
+				return Errorf("%s could not be read: the PDF's page tree has more than %d nodes", name, maxPDFTreeNodes)
 			}
 			// As pdf.Reader.Page does, kids of other types are skipped.
 			switch kid := kids.Index(i); kid.Key("Type").Name() {
@@ -251,7 +251,7 @@ func pdfPages(r *pdf.Reader, name string) ([]pdf.Page, error) {
 				}
 			case "Page":
 				if len(pages) == maxPDFPages {
-					return parseErrorf("%s has more than %d pages: split it into smaller files", name, maxPDFPages)
+					return Errorf("%s has more than %d pages: split it into smaller files", name, maxPDFPages)
 				}
 				pages = append(pages, pdf.Page{V: kid})
 			}
@@ -288,7 +288,7 @@ func pdfPages(r *pdf.Reader, name string) ([]pdf.Page, error) {
 			// Read errors are left to the text extraction, as before.
 			n, _ := io.Copy(io.Discard, io.LimitReader(s.Reader(), budget+1))
 			if budget -= n; budget < 0 {
-				return nil, parseErrorf("%s could not be read: its pages' content decompresses to more than %d MiB (a damaged or deliberately crafted file?)", name, maxPDFContentBytes>>20)
+				return nil, Errorf("%s could not be read: its pages' content decompresses to more than %d MiB (a damaged or deliberately crafted file?)", name, maxPDFContentBytes>>20)
 			}
 		}
 	}

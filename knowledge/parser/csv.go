@@ -1,4 +1,4 @@
-package knowledge
+package parser
 
 import (
 	"encoding/csv"
@@ -18,14 +18,14 @@ var (
 // kept whole. Commas, semicolons and tabs are recognised as separators.
 func ParseCSV(filename, s string) (Parsed, error) {
 	name := displayName(filename, "CSV")
-	s = normalizeNewlines(s)
+	s = NormalizeNewlines(s)
 	r := csv.NewReader(strings.NewReader(s))
 	r.Comma = csvSeparator(s)
 	r.FieldsPerRecord = -1
 	r.LazyQuotes = true
 	header, err := r.Read()
 	if err != nil {
-		return Parsed{}, parseErrorf("%s: the header row could not be read: %v", name, err)
+		return Parsed{}, Errorf("%s: the header row could not be read: %v", name, err)
 	}
 	qi, ai := -1, -1
 	var found []string
@@ -40,7 +40,7 @@ func ParseCSV(filename, s string) (Parsed, error) {
 		}
 	}
 	if qi < 0 || ai < 0 {
-		return Parsed{}, parseErrorf("%s: the first row must name a question and an answer column (question/answer or q/a); found %q",
+		return Parsed{}, Errorf("%s: the first row must name a question and an answer column (question/answer or q/a); found %q",
 			name, strings.Join(found, ", "))
 	}
 	var p Parsed
@@ -52,7 +52,7 @@ func ParseCSV(filename, s string) (Parsed, error) {
 			break
 		}
 		if err != nil {
-			return Parsed{}, parseErrorf("%s: row %d could not be read: %v", name, line, err)
+			return Parsed{}, Errorf("%s: row %d could not be read: %v", name, line, err)
 		}
 		if qi >= len(rec) || ai >= len(rec) {
 			continue
@@ -65,7 +65,7 @@ func ParseCSV(filename, s string) (Parsed, error) {
 		p.Sections = append(p.Sections, Section{Headings: []string{q}, Text: q + "\n\n" + a, Whole: true})
 	}
 	if len(p.Sections) == 0 {
-		return Parsed{}, parseErrorf("%s has no rows with both a question and an answer", name)
+		return Parsed{}, Errorf("%s has no rows with both a question and an answer", name)
 	}
 	return p, nil
 }

@@ -1,4 +1,4 @@
-package knowledge
+package web
 
 import (
 	"bytes"
@@ -7,6 +7,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"github.com/deskmate/deskmate/knowledge/parser"
 	"io"
 	"net/url"
 	"path"
@@ -25,30 +26,30 @@ const (
 	maxChildSitemaps = 50
 )
 
-// crawledPage is a page a crawl or sitemap found. Body is nil when the page
-// could not be fetched: its own job tries again and reports why.
-type crawledPage struct {
+// Page is a page a crawl or sitemap found. Body is nil when the page
+// could not be Fetched: its own job tries again and reports why.
+type Page struct {
 	URL         string
 	Body        []byte
 	ContentType string
 }
 
-// crawler walks one site politely: robots.txt is obeyed, one request at a
+// Crawler walks one site politely: robots.txt is obeyed, one request at a
 // time with a delay between requests, only on the starting host.
-type crawler struct {
-	f      *fetcher
+type Crawler struct {
+	f      *Fetcher
 	guard  *netguard.Guard
 	delay  time.Duration
 	robots map[string]*robots
 	last   time.Time
 }
 
-func newCrawler(f *fetcher, guard *netguard.Guard, delay time.Duration) *crawler {
-	return &crawler{f: f, guard: guard, delay: delay, robots: map[string]*robots{}}
+func NewCrawler(f *Fetcher, guard *netguard.Guard, delay time.Duration) *Crawler {
+	return &Crawler{f: f, guard: guard, delay: delay, robots: map[string]*robots{}}
 }
 
 // wait spaces requests by the crawl delay (or the site's Crawl-delay, up to 10s).
-func (c *crawler) wait(ctx context.Context, r *robots) error {
+func (c *Crawler) wait(ctx context.Context, r *robots) error {
 	d := max(c.delay, min(r.crawlDelay, maxCrawlDelay))
 	if c.last.IsZero() || d <= 0 {
 		c.last = time.Now()
@@ -68,13 +69,13 @@ func (c *crawler) wait(ctx context.Context, r *robots) error {
 // robotsFor fetches and caches the robots.txt of u's origin. A missing file
 // (4xx) allows everything; an unreachable one (5xx, network error) allows
 // nothing, as RFC 9309 asks.
-func (c *crawler) robotsFor(ctx context.Context, u *url.URL) *robots {
+func (c *Crawler) robotsFor(ctx context.Context, u *url.URL) *robots {
 	origin := u.Scheme + "://" + u.Host
 	if r, ok := c.robots[origin]; ok {
 		return r
 	}
 	var r *robots
-	res, err := c.f.get(ctx, origin+"/robots.txt", fetchOptions{accept: "text/plain", maxBytes: maxRobotsBytes})
+	res, err := c.f.Get(ctx, origin+"/robots.txt", FetchOptions{Accept: "text/plain", MaxBytes: maxRobotsBytes})
 	var fe *FetchError
 	switch {
 	case err == nil:
@@ -89,9 +90,9 @@ func (c *crawler) robotsFor(ctx context.Context, u *url.URL) *robots {
 	return r
 }
 
-// normalizeURL drops the fragment and default port, lower-cases scheme and
+// NormalizeURL drops the fragment and default port, lower-cases scheme and
 // host, and gives an empty path "/".
-func normalizeURL(u *url.URL) *url.URL {
+func NormalizeURL(u *url.URL) *url.URL {
 	n := *u
 	n.Scheme = strings.ToLower(n.Scheme)
 	n.Host = strings.ToLower(n.Host)
@@ -125,14 +126,14 @@ var skipExtensions = map[string]bool{
 
 // Crawl follows links from start on its host, breadth first, up to maxPages
 // pages and maxDepth links away, and hands each HTML page to onPage. It fails
-// when the start page cannot be fetched or robots.txt forbids it; other
+// when the start page cannot be Fetched or robots.txt forbids it; other
 // pages that fail are skipped.
-func (c *crawler) Crawl(ctx context.Context, start string, maxPages, maxDepth int, onPage func(crawledPage) error) error {
+func (c *Crawler) Crawl(ctx context.Context, start string, maxPages, maxDepth int, onPage func(Page) error) error {
 	u, err := c.guard.CheckURL(ctx, start)
 	if err != nil {
 		return describeFetchError(start, err)
 	}
-	root := normalizeURL(u)
+	root := NormalizeURL(u)
 	r := c.robotsFor(ctx, root)
 	if !r.allowed(pathQuery(root)) {
 		return &FetchError{Msg: fmt.Sprintf("robots.txt of %s does not allow Deskmate to fetch %s", root.Host, pathQuery(root)), Permanent: true}
@@ -153,14 +154,14 @@ func (c *crawler) Crawl(ctx context.Context, start string, maxPages, maxDepth in
 		if err := c.wait(ctx, r); err != nil {
 			return err
 		}
-		res, err := c.f.get(ctx, it.u.String(), fetchOptions{accept: acceptHTML, types: htmlTypes, maxBytes: MaxPageBytes})
+		res, err := c.f.Get(ctx, it.u.String(), FetchOptions{Accept: acceptHTML, Types: htmlTypes, MaxBytes: MaxPageBytes})
 		if err != nil {
 			if it.depth == 0 {
 				return err
 			}
 			continue
 		}
-		final := normalizeURL(res.URL)
+		final := NormalizeURL(res.URL)
 		if it.depth == 0 && !sameSite(final, root) {
 			// The start page moved (http to https, another host): crawl where it lives.
 			root = final
@@ -177,10 +178,10 @@ func (c *crawler) Crawl(ctx context.Context, start string, maxPages, maxDepth in
 			}
 			seen[fs] = true
 		}
-		links, noindex, nofollow := pageLinks(final, res.Body, res.RawType)
+		links, noindex, nofollow := parser.Links(final, res.Body, res.RawType)
 		if !noindex {
 			pages++
-			if err := onPage(crawledPage{URL: final.String(), Body: res.Body, ContentType: res.ContentType}); err != nil {
+			if err := onPage(Page{URL: final.String(), Body: res.Body, ContentType: res.ContentType}); err != nil {
 				return err
 			}
 		}
@@ -188,7 +189,7 @@ func (c *crawler) Crawl(ctx context.Context, start string, maxPages, maxDepth in
 			continue
 		}
 		for _, l := range links {
-			l = normalizeURL(l)
+			l = NormalizeURL(l)
 			if !sameSite(l, root) || skipExtensions[strings.ToLower(path.Ext(l.Path))] || seen[l.String()] ||
 				len(l.String()) > netguard.MaxURLLength {
 				continue
@@ -203,12 +204,12 @@ func (c *crawler) Crawl(ctx context.Context, start string, maxPages, maxDepth in
 // Sitemap reads the sitemap (or sitemap index) at raw, keeps the URLs on its
 // host that robots.txt allows, up to maxPages, fetches each and hands it to
 // onPage (without a body when the fetch failed).
-func (c *crawler) Sitemap(ctx context.Context, raw string, maxPages int, onPage func(crawledPage) error) error {
+func (c *Crawler) Sitemap(ctx context.Context, raw string, maxPages int, onPage func(Page) error) error {
 	u, err := c.guard.CheckURL(ctx, raw)
 	if err != nil {
 		return describeFetchError(raw, err)
 	}
-	root := normalizeURL(u)
+	root := NormalizeURL(u)
 	r := c.robotsFor(ctx, root)
 	var urls []*url.URL
 	seen := map[string]bool{}
@@ -221,7 +222,7 @@ func (c *crawler) Sitemap(ctx context.Context, raw string, maxPages int, onPage 
 		if err := c.wait(ctx, r); err != nil {
 			return err
 		}
-		res, err := c.f.get(ctx, sm.String(), fetchOptions{accept: acceptSitemap, types: sitemapTypes, maxBytes: MaxPageBytes})
+		res, err := c.f.Get(ctx, sm.String(), FetchOptions{Accept: acceptSitemap, Types: sitemapTypes, MaxBytes: MaxPageBytes})
 		fetchedMaps++
 		if err != nil {
 			if first {
@@ -229,7 +230,7 @@ func (c *crawler) Sitemap(ctx context.Context, raw string, maxPages int, onPage 
 			}
 			continue
 		}
-		if final := normalizeURL(res.URL); first && !sameSite(final, root) {
+		if final := NormalizeURL(res.URL); first && !sameSite(final, root) {
 			// The sitemap moved (http to https, another host): its pages live there.
 			root, r = final, c.robotsFor(ctx, final)
 		}
@@ -241,9 +242,9 @@ func (c *crawler) Sitemap(ctx context.Context, raw string, maxPages int, onPage 
 			continue
 		}
 		for _, ch := range children {
-			if cu, err := root.Parse(ch); err == nil && sameSite(normalizeURL(cu), root) && !seen["sitemap "+cu.String()] {
+			if cu, err := root.Parse(ch); err == nil && sameSite(NormalizeURL(cu), root) && !seen["sitemap "+cu.String()] {
 				seen["sitemap "+cu.String()] = true
-				queue = append(queue, normalizeURL(cu))
+				queue = append(queue, NormalizeURL(cu))
 			}
 		}
 		for _, l := range locs {
@@ -251,7 +252,7 @@ func (c *crawler) Sitemap(ctx context.Context, raw string, maxPages int, onPage 
 			if err != nil {
 				continue
 			}
-			lu = normalizeURL(lu)
+			lu = NormalizeURL(lu)
 			if !sameSite(lu, root) || seen[lu.String()] || !r.allowed(pathQuery(lu)) || len(lu.String()) > netguard.MaxURLLength {
 				continue
 			}
@@ -269,9 +270,9 @@ func (c *crawler) Sitemap(ctx context.Context, raw string, maxPages int, onPage 
 		if err := c.wait(ctx, r); err != nil {
 			return err
 		}
-		res, err := c.f.get(ctx, pu.String(), fetchOptions{accept: acceptDocument, types: documentTypes, maxBytes: MaxDocumentBytes})
-		page := crawledPage{URL: pu.String()}
-		if err == nil && sameSite(normalizeURL(res.URL), root) {
+		res, err := c.f.Get(ctx, pu.String(), FetchOptions{Accept: AcceptDocument, Types: DocumentTypes, MaxBytes: parser.MaxDocumentBytes})
+		page := Page{URL: pu.String()}
+		if err == nil && sameSite(NormalizeURL(res.URL), root) {
 			page.Body, page.ContentType = res.Body, res.ContentType
 		}
 		if err := onPage(page); err != nil {
@@ -284,7 +285,7 @@ func (c *crawler) Sitemap(ctx context.Context, raw string, maxPages int, onPage 
 // parseSitemap reads the <loc> entries of a urlset (pages) or sitemapindex
 // (child sitemaps), gzip-compressed or not; a plain-text sitemap lists one
 // URL per line.
-func parseSitemap(res fetched) (pages, children []string, err error) {
+func parseSitemap(res Fetched) (pages, children []string, err error) {
 	body := res.Body
 	if bytes.HasPrefix(body, []byte{0x1f, 0x8b}) {
 		zr, err := gzip.NewReader(bytes.NewReader(body))
@@ -352,7 +353,9 @@ func parseSitemap(res fetched) (pages, children []string, err error) {
 }
 
 // mustParse parses a URL Deskmate built itself.
-func mustParse(raw string) *url.URL {
+// ParseURL parses a URL Deskmate stored itself; a malformed one comes back
+// as a path, never as an error.
+func ParseURL(raw string) *url.URL {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return &url.URL{Path: raw}

@@ -1,4 +1,4 @@
-package knowledge
+package parser
 
 import (
 	"regexp"
@@ -21,7 +21,7 @@ var (
 // heading before any text is the document's title. Anchors follow GitHub's
 // heading ids (or an explicit {#id}).
 func ParseMarkdown(s string) Parsed {
-	lines := strings.Split(normalizeNewlines(s), "\n")
+	lines := strings.Split(NormalizeNewlines(s), "\n")
 	b := newSectionBuilder()
 	fence := ""
 	for i := 0; i < len(lines); i++ {

@@ -1,4 +1,4 @@
-package knowledge
+package parser
 
 import (
 	"archive/zip"
@@ -25,7 +25,7 @@ func ParseDOCX(filename string, data []byte) (Parsed, error) {
 	name := displayName(filename, ".docx")
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return Parsed{}, parseErrorf("%s is not a valid .docx file (the zip archive could not be opened)", name)
+		return Parsed{}, Errorf("%s is not a valid .docx file (the zip archive could not be opened)", name)
 	}
 	part := func(n string) ([]byte, error) {
 		for _, f := range zr.File {
@@ -46,7 +46,7 @@ func ParseDOCX(filename string, data []byte) (Parsed, error) {
 	}
 	doc, err := part("word/document.xml")
 	if err != nil || doc == nil {
-		return Parsed{}, parseErrorf("%s is not a valid .docx file (word/document.xml is missing or damaged)", name)
+		return Parsed{}, Errorf("%s is not a valid .docx file (word/document.xml is missing or damaged)", name)
 	}
 	styles, _ := part("word/styles.xml")
 	levels := docxHeadingStyles(styles)
@@ -58,7 +58,7 @@ func ParseDOCX(filename string, data []byte) (Parsed, error) {
 		b.p.Title = t
 	}
 	if err := docxBody(doc, levels, b); err != nil {
-		return Parsed{}, parseErrorf("%s is not a valid .docx file: %v", name, err)
+		return Parsed{}, Errorf("%s is not a valid .docx file: %v", name, err)
 	}
 	p := b.done()
 	if p.Title == "" {

@@ -1,9 +1,10 @@
-package knowledge
+package web
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/deskmate/deskmate/knowledge/parser"
 	"io"
 	"mime"
 	"net/http"
@@ -19,30 +20,28 @@ import (
 // Limits of web fetches.
 const (
 	// MaxPageBytes bounds an HTML page or sitemap.
-	MaxPageBytes = 10 << 20
-	// MaxDocumentBytes bounds a document fetched from a URL (a PDF, say) and an upload.
-	MaxDocumentBytes = 20 << 20
-	maxRobotsBytes   = 512 << 10
+	MaxPageBytes   = 10 << 20
+	maxRobotsBytes = 512 << 10
 	// maxCrawlDelay caps the Crawl-delay a robots.txt may ask for.
 	maxCrawlDelay = 10 * time.Second
 )
 
-// fetcher makes Deskmate's web requests: every destination and redirect is
+// Fetcher makes Deskmate's web requests: every destination and redirect is
 // checked by the URL guard, bodies are size-limited and content types checked.
-type fetcher struct {
+type Fetcher struct {
 	client    *http.Client
 	userAgent string
 }
 
-func newFetcher(guard *netguard.Guard, timeout time.Duration) *fetcher {
-	return &fetcher{
+func NewFetcher(guard *netguard.Guard, timeout time.Duration) *Fetcher {
+	return &Fetcher{
 		client:    guard.Client(timeout),
-		userAgent: "Deskmate/" + buildinfo.Version + " (knowledge base fetcher; +https://github.com/deskmate/deskmate)",
+		userAgent: "Deskmate/" + buildinfo.Version + " (knowledge base Fetcher; +https://github.com/deskmate/deskmate)",
 	}
 }
 
-// fetched is a response worth reading.
-type fetched struct {
+// Fetched is a response worth reading.
+type Fetched struct {
 	URL          *url.URL // after redirects
 	Body         []byte
 	ContentType  string // media type, lower case, without parameters
@@ -52,13 +51,13 @@ type fetched struct {
 	NotModified  bool
 }
 
-// fetchOptions says what a fetch accepts.
-type fetchOptions struct {
-	accept   string
-	types    map[string]bool // accepted media types; nil: any
-	maxBytes int64
+// FetchOptions says what a fetch accepts.
+type FetchOptions struct {
+	Accept   string          // the Accept header
+	Types    map[string]bool // accepted media types; nil: any
+	MaxBytes int64
 	// Conditional request validators from the last fetch.
-	etag, lastModified string
+	ETag, LastModified string
 }
 
 // FetchError is a failed web request, shown to the user as is.
@@ -73,29 +72,29 @@ type FetchError struct {
 
 func (e *FetchError) Error() string { return e.Msg }
 
-func (f *fetcher) get(ctx context.Context, raw string, o fetchOptions) (fetched, error) {
+func (f *Fetcher) Get(ctx context.Context, raw string, o FetchOptions) (Fetched, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, raw, nil)
 	if err != nil {
-		return fetched{}, &FetchError{Msg: fmt.Sprintf("%s is not a valid URL", raw), Permanent: true}
+		return Fetched{}, &FetchError{Msg: fmt.Sprintf("%s is not a valid URL", raw), Permanent: true}
 	}
 	req.Header.Set("User-Agent", f.userAgent)
-	if o.accept != "" {
-		req.Header.Set("Accept", o.accept)
+	if o.Accept != "" {
+		req.Header.Set("Accept", o.Accept)
 	}
-	if o.etag != "" {
-		req.Header.Set("If-None-Match", o.etag)
+	if o.ETag != "" {
+		req.Header.Set("If-None-Match", o.ETag)
 	}
-	if o.lastModified != "" {
-		req.Header.Set("If-Modified-Since", o.lastModified)
+	if o.LastModified != "" {
+		req.Header.Set("If-Modified-Since", o.LastModified)
 	}
 	resp, err := f.client.Do(req)
 	if err != nil {
-		return fetched{}, describeFetchError(raw, err)
+		return Fetched{}, describeFetchError(raw, err)
 	}
 	defer resp.Body.Close()
-	out := fetched{URL: resp.Request.URL, ETag: resp.Header.Get("ETag"), LastModified: resp.Header.Get("Last-Modified"),
+	out := Fetched{URL: resp.Request.URL, ETag: resp.Header.Get("ETag"), LastModified: resp.Header.Get("Last-Modified"),
 		RawType: resp.Header.Get("Content-Type")}
-	if resp.StatusCode == http.StatusNotModified && (o.etag != "" || o.lastModified != "") {
+	if resp.StatusCode == http.StatusNotModified && (o.ETag != "" || o.LastModified != "") {
 		out.NotModified = true
 		return out, nil
 	}
@@ -105,22 +104,22 @@ func (f *fetcher) get(ctx context.Context, raw string, o fetchOptions) (fetched,
 	}
 	mt, _, _ := mime.ParseMediaType(out.RawType)
 	out.ContentType = strings.ToLower(mt)
-	if o.types != nil && !o.types[out.ContentType] {
+	if o.Types != nil && !o.Types[out.ContentType] {
 		shown := out.ContentType
 		if shown == "" {
 			shown = "none"
 		}
 		return out, &FetchError{Msg: fmt.Sprintf("GET %s: content type %s is not supported here", raw, shown), Permanent: true}
 	}
-	if resp.ContentLength > o.maxBytes {
-		return out, &FetchError{Msg: fmt.Sprintf("GET %s: the response is larger than %s", raw, mib(o.maxBytes)), Permanent: true}
+	if resp.ContentLength > o.MaxBytes {
+		return out, &FetchError{Msg: fmt.Sprintf("GET %s: the response is larger than %s", raw, mib(o.MaxBytes)), Permanent: true}
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, o.maxBytes+1))
+	body, err := io.ReadAll(io.LimitReader(resp.Body, o.MaxBytes+1))
 	if err != nil {
 		return out, describeFetchError(raw, err)
 	}
-	if int64(len(body)) > o.maxBytes {
-		return out, &FetchError{Msg: fmt.Sprintf("GET %s: the response is larger than %s", raw, mib(o.maxBytes)), Permanent: true}
+	if int64(len(body)) > o.MaxBytes {
+		return out, &FetchError{Msg: fmt.Sprintf("GET %s: the response is larger than %s", raw, mib(o.MaxBytes)), Permanent: true}
 	}
 	out.Body = body
 	return out, nil
@@ -151,7 +150,7 @@ func describeFetchError(raw string, err error) error {
 // Media types by use.
 var (
 	htmlTypes     = map[string]bool{"text/html": true, "application/xhtml+xml": true}
-	documentTypes = map[string]bool{"text/html": true, "application/xhtml+xml": true, "text/plain": true,
+	DocumentTypes = map[string]bool{"text/html": true, "application/xhtml+xml": true, "text/plain": true,
 		"text/markdown": true, "text/x-markdown": true, "application/pdf": true, "text/csv": true,
 		"application/octet-stream": true, docxType: true}
 	sitemapTypes = map[string]bool{"application/xml": true, "text/xml": true, "text/plain": true,
@@ -162,31 +161,31 @@ const docxType = "application/vnd.openxmlformats-officedocument.wordprocessingml
 
 const (
 	acceptHTML     = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"
-	acceptDocument = "text/html,application/xhtml+xml,application/pdf,text/markdown,text/plain;q=0.9,*/*;q=0.1"
+	AcceptDocument = "text/html,application/xhtml+xml,application/pdf,text/markdown,text/plain;q=0.9,*/*;q=0.1"
 	acceptSitemap  = "application/xml,text/xml;q=0.9,*/*;q=0.1"
 )
 
-// formatOf picks the format of a fetched document from its media type, or
+// FormatOf picks the format of a Fetched document from its media type, or
 // for a generic type from its URL's extension.
-func formatOf(f fetched) (string, error) {
+func FormatOf(f Fetched) (string, error) {
 	switch f.ContentType {
 	case "text/html", "application/xhtml+xml":
-		return FormatHTML, nil
+		return parser.FormatHTML, nil
 	case "application/pdf":
-		return FormatPDF, nil
+		return parser.FormatPDF, nil
 	case "text/markdown", "text/x-markdown":
-		return FormatMarkdown, nil
+		return parser.FormatMarkdown, nil
 	case "text/csv":
-		return FormatCSV, nil
+		return parser.FormatCSV, nil
 	case docxType:
-		return DetectFormat("document.docx", f.Body)
+		return parser.DetectFormat("document.docx", f.Body)
 	}
 	name := path.Base(f.URL.Path)
-	if _, ok := extensions[strings.ToLower(path.Ext(name))]; ok {
-		return DetectFormat(name, f.Body)
+	if _, ok := parser.Extensions[strings.ToLower(path.Ext(name))]; ok {
+		return parser.DetectFormat(name, f.Body)
 	}
 	if f.ContentType == "text/plain" {
-		return FormatText, nil
+		return parser.FormatText, nil
 	}
 	return "", &FetchError{Msg: fmt.Sprintf("GET %s: content type %s is not supported", f.URL.Redacted(), f.ContentType), Permanent: true}
 }

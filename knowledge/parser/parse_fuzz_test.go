@@ -1,4 +1,4 @@
-package knowledge
+package parser_test
 
 import (
 	"context"
@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/deskmate/deskmate/knowledge"
+	"github.com/deskmate/deskmate/knowledge/parser"
 )
 
 // FuzzParse feeds every parser damaged versions of the committed fixtures:
@@ -26,20 +29,20 @@ func FuzzParse(f *testing.F) {
 		f.Add(e.Name(), data)
 	}
 	f.Fuzz(func(t *testing.T, name string, data []byte) {
-		format, err := DetectFormat(name, data)
+		format, err := parser.DetectFormat(name, data)
 		if err != nil {
 			return
 		}
 		type result struct {
-			p   Parsed
+			p   parser.Parsed
 			err error
 		}
 		done := make(chan result, 1)
 		go func() {
-			p, err := Parse(context.Background(), format, name, data)
+			p, err := parser.Parse(context.Background(), format, name, data)
 			done <- result{p, err}
 		}()
-		var p Parsed
+		var p parser.Parsed
 		select {
 		case r := <-done:
 			p, err = r.p, r.err
@@ -52,7 +55,7 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		for _, c := range Split(p, "Title", "https://example.com/doc", ChunkOptions{Size: 200, Overlap: 50}) {
+		for _, c := range knowledge.Split(p, "Title", "https://example.com/doc", knowledge.ChunkOptions{Size: 200, Overlap: 50}) {
 			if c.Text == "" && c.TitlePath == "" {
 				t.Fatalf("empty chunk %d", c.Ord)
 			}

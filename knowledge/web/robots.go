@@ -1,6 +1,7 @@
-package knowledge
+package web
 
 import (
+	"github.com/deskmate/deskmate/knowledge/parser"
 	"strconv"
 	"strings"
 	"time"
@@ -37,7 +38,7 @@ func parseRobots(body string) *robots {
 	var groups []*group
 	var cur *group
 	lastWasAgent := false
-	for _, line := range strings.Split(normalizeNewlines(body), "\n") {
+	for _, line := range strings.Split(parser.NormalizeNewlines(body), "\n") {
 		if i := strings.IndexByte(line, '#'); i >= 0 {
 			line = line[:i]
 		}

@@ -1,4 +1,4 @@
-package knowledge
+package parser
 
 import (
 	"bytes"
@@ -40,7 +40,7 @@ const maxHTMLDepth = 512
 func ParseHTML(data []byte) (Parsed, error) {
 	doc, err := parseHTMLDocument(data, "")
 	if err != nil {
-		return Parsed{}, parseErrorf("the HTML could not be read: %v", err)
+		return Parsed{}, Errorf("the HTML could not be read: %v", err)
 	}
 	title := ""
 	if t := findFirst(doc, atom.Title); t != nil {
@@ -306,9 +306,9 @@ func findAll(n *html.Node, a atom.Atom, max int) []*html.Node {
 	return out
 }
 
-// pageLinks returns the absolute http(s) links of a page (without
+// Links returns the absolute http(s) links of a page (without
 // fragments), and what its robots meta tag says.
-func pageLinks(base *url.URL, data []byte, contentType string) (links []*url.URL, noindex, nofollow bool) {
+func Links(base *url.URL, data []byte, contentType string) (links []*url.URL, noindex, nofollow bool) {
 	doc, err := parseHTMLDocument(data, contentType)
 	if err != nil {
 		return nil, false, false

@@ -1,4 +1,4 @@
-package knowledge
+package parser
 
 import (
 	"net/url"
@@ -22,7 +22,7 @@ func TestDeeplyNestedHTMLIsRefused(t *testing.T) {
 	b.WriteString("</main></body></html>")
 	_, err := ParseHTML([]byte(b.String()))
 	require.ErrorContains(t, err, "the HTML could not be read")
-	links, _, _ := pageLinks(&url.URL{Scheme: "https", Host: "example.com"}, []byte(b.String()), "text/html")
+	links, _, _ := Links(&url.URL{Scheme: "https", Host: "example.com"}, []byte(b.String()), "text/html")
 	require.Empty(t, links)
 }
 

@@ -1,0 +1,14 @@
+package parser_test
+
+import (
+	"os"
+	"testing"
+
+	"github.com/deskmate/deskmate/internal/sandbox"
+)
+
+// TestMain lets the test binary serve as the PDF reader's child process.
+func TestMain(m *testing.M) {
+	sandbox.Main()
+	os.Exit(m.Run())
+}
