@@ -63,7 +63,7 @@ func (s *Service) AddMember(ctx context.Context, p Principal, mine Role, workspa
 	if err := grantable(mine, in.Role); err != nil {
 		return Added{}, err
 	}
-	_, err := store.UserByEmail(ctx, s.DB.Pool, in.Email)
+	_, err := store.UserByEmail(ctx, s.db.Pool, in.Email)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return Added{}, err
 	}
@@ -82,7 +82,7 @@ func (s *Service) AddMember(ctx context.Context, p Principal, mine Role, workspa
 		return Added{}, err
 	}
 	var out store.Member
-	err = s.DB.InTx(ctx, func(tx pgx.Tx) error {
+	err = s.db.InTx(ctx, func(tx pgx.Tx) error {
 		u, err := store.CreateUser(ctx, tx, in.Email, strings.TrimSpace(in.Name), hash, "member")
 		if err != nil {
 			var ce *store.ConflictError
@@ -110,7 +110,7 @@ func (s *Service) SetMemberRole(ctx context.Context, p Principal, mine Role, wor
 		return store.Member{}, err
 	}
 	var out store.Member
-	err := s.DB.InTx(ctx, func(tx pgx.Tx) error {
+	err := s.db.InTx(ctx, func(tx pgx.Tx) error {
 		m, err := store.MemberOf(ctx, tx, workspaceID, userID)
 		if err != nil {
 			return err
@@ -138,7 +138,7 @@ func (s *Service) SetMemberRole(ctx context.Context, p Principal, mine Role, wor
 
 // RemoveMember takes a user out of a workspace, keeping at least one owner.
 func (s *Service) RemoveMember(ctx context.Context, p Principal, mine Role, workspaceID, userID int64) error {
-	return s.DB.InTx(ctx, func(tx pgx.Tx) error {
+	return s.db.InTx(ctx, func(tx pgx.Tx) error {
 		m, err := store.MemberOf(ctx, tx, workspaceID, userID)
 		if err != nil {
 			return err
@@ -174,7 +174,7 @@ func (s *Service) Invite(ctx context.Context, p Principal, mine Role, workspaceI
 	}
 	token, hash := newSecretToken("")
 	var out store.Invitation
-	err := s.DB.InTx(ctx, func(tx pgx.Tx) error {
+	err := s.db.InTx(ctx, func(tx pgx.Tx) error {
 		if u, err := store.UserByEmail(ctx, tx, email); err == nil {
 			if _, err := store.MemberRole(ctx, tx, workspaceID, u.ID); err == nil {
 				return validate.Field("email", email+" is already a member of this workspace")
@@ -206,11 +206,11 @@ func (s *Service) LookupInvitation(ctx context.Context, token string) (Invitatio
 	if token == "" || len(token) > 100 {
 		return InvitationInfo{}, store.ErrNotFound
 	}
-	inv, err := store.PendingInvitation(ctx, s.DB.Pool, HashToken(token))
+	inv, err := store.PendingInvitation(ctx, s.db.Pool, HashToken(token))
 	if err != nil {
 		return InvitationInfo{}, err
 	}
-	_, uerr := store.UserByEmail(ctx, s.DB.Pool, inv.Email)
+	_, uerr := store.UserByEmail(ctx, s.db.Pool, inv.Email)
 	return InvitationInfo{Invitation: inv, ExistingUser: uerr == nil}, nil
 }
 
@@ -220,14 +220,14 @@ func (s *Service) AcceptInvitation(ctx context.Context, token, name, password st
 	if token == "" || len(token) > 100 || len(password) > MaxPasswordLen {
 		return SignedIn{}, store.ErrNotFound
 	}
-	inv, err := store.PendingInvitation(ctx, s.DB.Pool, HashToken(token))
+	inv, err := store.PendingInvitation(ctx, s.db.Pool, HashToken(token))
 	if err != nil {
 		return SignedIn{}, err
 	}
 	// The password is checked before the transaction: a wrong guess must
 	// stay counted, and argon2 must not run while a transaction is open.
 	var newHash string
-	existing, err := store.UserByEmail(ctx, s.DB.Pool, inv.Email)
+	existing, err := store.UserByEmail(ctx, s.db.Pool, inv.Email)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		if err := checkNewUser(inv.Email, name, password); err != nil {
@@ -248,7 +248,7 @@ func (s *Service) AcceptInvitation(ctx context.Context, token, name, password st
 		}
 	}
 	var out SignedIn
-	err = s.DB.InTx(ctx, func(tx pgx.Tx) error {
+	err = s.db.InTx(ctx, func(tx pgx.Tx) error {
 		// Still pending (not accepted or revoked meanwhile)?
 		again, err := store.PendingInvitation(ctx, tx, HashToken(token))
 		if err != nil {
@@ -290,7 +290,7 @@ func (s *Service) AcceptInvitation(ctx context.Context, token, name, password st
 
 // RevokeInvitation deletes a pending invitation.
 func (s *Service) RevokeInvitation(ctx context.Context, p Principal, workspaceID, id int64) error {
-	return s.DB.InTx(ctx, func(tx pgx.Tx) error {
+	return s.db.InTx(ctx, func(tx pgx.Tx) error {
 		inv, err := store.DeleteInvitation(ctx, tx, workspaceID, id)
 		if err != nil {
 			return err
@@ -313,7 +313,7 @@ func (s *Service) CreateToken(ctx context.Context, p Principal, mine Role, works
 	}
 	token, hash := newSecretToken(APITokenPrefix)
 	var out store.APIToken
-	err := s.DB.InTx(ctx, func(tx pgx.Tx) error {
+	err := s.db.InTx(ctx, func(tx pgx.Tx) error {
 		var creator int64
 		if p.Token == nil {
 			creator = p.User.ID
@@ -331,7 +331,7 @@ func (s *Service) CreateToken(ctx context.Context, p Principal, mine Role, works
 
 // RevokeToken revokes an API token of a workspace.
 func (s *Service) RevokeToken(ctx context.Context, p Principal, workspaceID, id int64) error {
-	return s.DB.InTx(ctx, func(tx pgx.Tx) error {
+	return s.db.InTx(ctx, func(tx pgx.Tx) error {
 		t, err := store.RevokeAPIToken(ctx, tx, workspaceID, id)
 		if err != nil {
 			return err

@@ -39,19 +39,36 @@ func (e *ThrottledError) Error() string {
 	return fmt.Sprintf("too many failed sign-ins: try again in %d minutes", int(e.RetryAfter.Minutes()+0.999))
 }
 
-// Service implements accounts on a database.
+// Service implements accounts on a database. Build it with New.
 type Service struct {
-	DB     *store.DB
-	Logger *slog.Logger
-	Now    func() time.Time
+	db     *store.DB
+	logger *slog.Logger
+	clock  func() time.Time
 }
 
-func (s *Service) now() time.Time {
-	if s.Now != nil {
-		return s.Now()
-	}
-	return time.Now()
+// Options are what a Service needs.
+type Options struct {
+	DB     *store.DB
+	Logger *slog.Logger
+	// Now replaces the clock (tests); nil is time.Now.
+	Now func() time.Time
 }
+
+// New returns a Service.
+func New(o Options) (*Service, error) {
+	if o.DB == nil {
+		return nil, errors.New("account: DB is required")
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return &Service{db: o.DB, logger: o.Logger, clock: o.Now}, nil
+}
+
+func (s *Service) now() time.Time { return s.clock() }
 
 // Client describes where a request came from, kept with a session.
 type Client struct {
@@ -68,7 +85,7 @@ type SignedIn struct {
 
 // SetupNeeded reports whether no user exists yet.
 func (s *Service) SetupNeeded(ctx context.Context) (bool, error) {
-	n, err := store.CountUsers(ctx, s.DB.Pool)
+	n, err := store.CountUsers(ctx, s.db.Pool)
 	return n == 0, err
 }
 
@@ -83,7 +100,7 @@ func (s *Service) Setup(ctx context.Context, email, name, password string, c Cli
 		return SignedIn{}, err
 	}
 	var out SignedIn
-	err = s.DB.InTx(ctx, func(tx pgx.Tx) error {
+	err = s.db.InTx(ctx, func(tx pgx.Tx) error {
 		if err := store.LockUsers(ctx, tx); err != nil {
 			return err
 		}
@@ -120,7 +137,7 @@ func (s *Service) Bootstrap(ctx context.Context, email, password string) (bool, 
 		return false, err
 	}
 	created := false
-	err = s.DB.InTx(ctx, func(tx pgx.Tx) error {
+	err = s.db.InTx(ctx, func(tx pgx.Tx) error {
 		if err := store.LockUsers(ctx, tx); err != nil {
 			return err
 		}
@@ -144,7 +161,7 @@ func (s *Service) Login(ctx context.Context, email, password string, c Client) (
 	if len(email) > 320 || len(password) > MaxPasswordLen {
 		return SignedIn{}, ErrInvalidCredentials
 	}
-	u, err := store.UserByEmail(ctx, s.DB.Pool, email)
+	u, err := store.UserByEmail(ctx, s.db.Pool, email)
 	hash := dummyHash
 	if err == nil {
 		hash = u.PasswordHash
@@ -159,7 +176,7 @@ func (s *Service) Login(ctx context.Context, email, password string, c Client) (
 		return SignedIn{}, ErrInvalidCredentials
 	}
 	var out SignedIn
-	err = s.DB.InTx(ctx, func(tx pgx.Tx) error {
+	err = s.db.InTx(ctx, func(tx pgx.Tx) error {
 		out, err = s.startSession(ctx, tx, u, c)
 		return err
 	})
@@ -173,13 +190,13 @@ func (s *Service) Login(ctx context.Context, email, password string, c Client) (
 // or when the attempt is refused unchecked. Every password check of an
 // existing account goes through here: sign-in and invitations.
 func (s *Service) checkPassword(ctx context.Context, email, ip, hash, password string) (bool, error) {
-	id, err := store.RecordLoginAttempt(ctx, s.DB.Pool, email, ip)
+	id, err := store.RecordLoginAttempt(ctx, s.db.Pool, email, ip)
 	if err != nil {
 		return false, err
 	}
 	// The attempt is ours to settle whatever ctx does meanwhile.
 	bg := context.WithoutCancel(ctx)
-	byEmail, byIP, err := store.LoginFailures(ctx, s.DB.Pool, email, ip, s.now().Add(-ThrottleWindow))
+	byEmail, byIP, err := store.LoginFailures(ctx, s.db.Pool, email, ip, s.now().Add(-ThrottleWindow))
 	if err != nil {
 		return false, err
 	}
@@ -191,16 +208,14 @@ func (s *Service) checkPassword(ctx context.Context, email, ip, hash, password s
 		if byIP.Count > MaxFailuresIP {
 			retry = max(retry, byIP.Oldest.Add(ThrottleWindow).Sub(s.now()))
 		}
-		return false, errors.Join(&ThrottledError{RetryAfter: max(time.Second, retry)}, store.ForgetLoginAttempt(bg, s.DB.Pool, id))
+		return false, errors.Join(&ThrottledError{RetryAfter: max(time.Second, retry)}, store.ForgetLoginAttempt(bg, s.db.Pool, id))
 	}
 	ok, err := VerifyPassword(ctx, hash, password)
 	if err != nil || !ok {
-		if s.Logger != nil {
-			s.Logger.Warn("password check failed", "email", email, "ip", ip)
-		}
+		s.logger.Warn("password check failed", "email", email, "ip", ip)
 		return false, err
 	}
-	return true, errors.Join(store.ForgetLoginAttempt(bg, s.DB.Pool, id), store.ClearLoginFailures(bg, s.DB.Pool, email))
+	return true, errors.Join(store.ForgetLoginAttempt(bg, s.db.Pool, id), store.ClearLoginFailures(bg, s.db.Pool, email))
 }
 
 func (s *Service) startSession(ctx context.Context, q store.Querier, u store.User, c Client) (SignedIn, error) {
@@ -215,7 +230,7 @@ func (s *Service) Authenticate(ctx context.Context, cookie string) (Principal, e
 	if cookie == "" || len(cookie) > 100 {
 		return Principal{}, ErrUnauthenticated
 	}
-	sess, u, err := store.SessionByTokenHash(ctx, s.DB.Pool, HashToken(cookie))
+	sess, u, err := store.SessionByTokenHash(ctx, s.db.Pool, HashToken(cookie))
 	if errors.Is(err, store.ErrNotFound) {
 		return Principal{}, ErrUnauthenticated
 	}
@@ -223,7 +238,7 @@ func (s *Service) Authenticate(ctx context.Context, cookie string) (Principal, e
 		return Principal{}, err
 	}
 	if s.now().Sub(sess.LastSeenAt) > time.Minute {
-		if err := store.TouchSession(ctx, s.DB.Pool, sess.ID, s.now().Add(SessionTTL)); err != nil {
+		if err := store.TouchSession(ctx, s.db.Pool, sess.ID, s.now().Add(SessionTTL)); err != nil {
 			return Principal{}, err
 		}
 	}
@@ -235,14 +250,14 @@ func (s *Service) AuthenticateToken(ctx context.Context, token string) (Principa
 	if !strings.HasPrefix(token, APITokenPrefix) || len(token) > 100 {
 		return Principal{}, ErrUnauthenticated
 	}
-	t, err := store.APITokenByHash(ctx, s.DB.Pool, HashToken(token))
+	t, err := store.APITokenByHash(ctx, s.db.Pool, HashToken(token))
 	if errors.Is(err, store.ErrNotFound) {
 		return Principal{}, ErrUnauthenticated
 	}
 	if err != nil {
 		return Principal{}, err
 	}
-	if err := store.TouchAPIToken(ctx, s.DB.Pool, t.ID); err != nil {
+	if err := store.TouchAPIToken(ctx, s.db.Pool, t.ID); err != nil {
 		return Principal{}, err
 	}
 	return Principal{Token: &t}, nil
@@ -250,12 +265,12 @@ func (s *Service) AuthenticateToken(ctx context.Context, token string) (Principa
 
 // Logout ends one session.
 func (s *Service) Logout(ctx context.Context, p Principal) error {
-	return store.DeleteSession(ctx, s.DB.Pool, p.SessionID)
+	return store.DeleteSession(ctx, s.db.Pool, p.SessionID)
 }
 
 // LogoutEverywhere ends every session of the user.
 func (s *Service) LogoutEverywhere(ctx context.Context, p Principal) error {
-	return store.DeleteUserSessions(ctx, s.DB.Pool, p.User.ID, 0)
+	return store.DeleteUserSessions(ctx, s.db.Pool, p.User.ID, 0)
 }
 
 // ChangePassword replaces the user's password and ends their other sessions.
@@ -276,7 +291,7 @@ func (s *Service) ChangePassword(ctx context.Context, p Principal, current, next
 	if err != nil {
 		return err
 	}
-	return s.DB.InTx(ctx, func(tx pgx.Tx) error {
+	return s.db.InTx(ctx, func(tx pgx.Tx) error {
 		if err := store.SetPasswordHash(ctx, tx, p.User.ID, hash); err != nil {
 			return err
 		}
@@ -287,13 +302,13 @@ func (s *Service) ChangePassword(ctx context.Context, p Principal, current, next
 // Workspaces lists what the principal may open.
 func (s *Service) Workspaces(ctx context.Context, p Principal) ([]store.WorkspaceRole, error) {
 	if p.Token != nil {
-		w, err := store.WorkspaceByID(ctx, s.DB.Pool, p.Token.WorkspaceID)
+		w, err := store.WorkspaceByID(ctx, s.db.Pool, p.Token.WorkspaceID)
 		if err != nil {
 			return nil, err
 		}
 		return []store.WorkspaceRole{{Workspace: w, Role: p.Token.Role}}, nil
 	}
-	return store.ListWorkspacesForUser(ctx, s.DB.Pool, p.User.ID, p.User.InstanceOwner())
+	return store.ListWorkspacesForUser(ctx, s.db.Pool, p.User.ID, p.User.InstanceOwner())
 }
 
 func checkNewUser(email, name, password string) error {

@@ -164,12 +164,12 @@ func nameTaken(err error, name string) error {
 
 // Automations lists a workspace's automations by name.
 func (s *Service) Automations(ctx context.Context, workspaceID int64) ([]store.Automation, error) {
-	return store.Automations(ctx, s.DB.Pool, workspaceID, false)
+	return store.Automations(ctx, s.db.Pool, workspaceID, false)
 }
 
 // Automation returns one automation.
 func (s *Service) Automation(ctx context.Context, workspaceID, id int64) (store.Automation, error) {
-	return store.AutomationByID(ctx, s.DB.Pool, workspaceID, id)
+	return store.AutomationByID(ctx, s.db.Pool, workspaceID, id)
 }
 
 // CreateAutomation adds an automation (editors).
@@ -187,7 +187,7 @@ func (s *Service) CreateAutomation(ctx context.Context, p account.Principal, rol
 		return a, err
 	}
 	var out store.Automation
-	err := s.DB.InTx(ctx, func(tx pgx.Tx) error {
+	err := s.db.InTx(ctx, func(tx pgx.Tx) error {
 		if err := store.CheckLimit(ctx, tx, store.LimitAutomations, workspaceID, 1); err != nil {
 			return err
 		}
@@ -207,7 +207,7 @@ func (s *Service) UpdateAutomation(ctx context.Context, p account.Principal, rol
 		return store.Automation{}, err
 	}
 	var out store.Automation
-	err := s.DB.InTx(ctx, func(tx pgx.Tx) error {
+	err := s.db.InTx(ctx, func(tx pgx.Tx) error {
 		old, err := store.AutomationByID(ctx, tx, workspaceID, id)
 		if err != nil {
 			return err
@@ -268,7 +268,7 @@ func (s *Service) DeleteAutomation(ctx context.Context, p account.Principal, rol
 	if err := canEdit(role); err != nil {
 		return err
 	}
-	return s.DB.InTx(ctx, func(tx pgx.Tx) error {
+	return s.db.InTx(ctx, func(tx pgx.Tx) error {
 		a, err := store.AutomationByID(ctx, tx, workspaceID, id)
 		if err != nil {
 			return err

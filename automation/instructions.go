@@ -33,27 +33,27 @@ type Guidance struct {
 func (s *Service) ActiveInstructions(ctx context.Context, workspaceID int64, ticketID string) (Guidance, error) {
 	var g Guidance
 	var err error
-	if g.Workspace, err = store.Instructions(ctx, s.DB.Pool, workspaceID, true); err != nil {
+	if g.Workspace, err = store.Instructions(ctx, s.db.Pool, workspaceID, true); err != nil {
 		return g, err
 	}
 	g.Ticket = []store.TicketInstruction{}
 	if ticketID != "" {
-		g.Ticket, err = store.TicketInstructions(ctx, s.DB.Pool, workspaceID, ticketID)
+		g.Ticket, err = store.TicketInstructions(ctx, s.db.Pool, workspaceID, ticketID)
 	}
 	return g, err
 }
 
 // Instructions lists a workspace's instructions in order.
 func (s *Service) Instructions(ctx context.Context, workspaceID int64) ([]store.Instruction, error) {
-	return store.Instructions(ctx, s.DB.Pool, workspaceID, false)
+	return store.Instructions(ctx, s.db.Pool, workspaceID, false)
 }
 
 // InstructionRevisions lists an instruction's saved versions, newest first.
 func (s *Service) InstructionRevisions(ctx context.Context, workspaceID, id int64) ([]store.InstructionRevision, error) {
-	if _, err := store.InstructionByID(ctx, s.DB.Pool, workspaceID, id); err != nil {
+	if _, err := store.InstructionByID(ctx, s.db.Pool, workspaceID, id); err != nil {
 		return nil, err
 	}
-	return store.InstructionRevisions(ctx, s.DB.Pool, workspaceID, id)
+	return store.InstructionRevisions(ctx, s.db.Pool, workspaceID, id)
 }
 
 func applyInstruction(i *store.Instruction, in InstructionInput, v validate.Errors) {
@@ -88,7 +88,7 @@ func (s *Service) CreateInstruction(ctx context.Context, p account.Principal, ro
 		return i, err
 	}
 	var out store.Instruction
-	err := s.DB.InTx(ctx, func(tx pgx.Tx) error {
+	err := s.db.InTx(ctx, func(tx pgx.Tx) error {
 		if err := store.CheckLimit(ctx, tx, store.LimitInstructions, workspaceID, 1); err != nil {
 			return err
 		}
@@ -107,7 +107,7 @@ func (s *Service) UpdateInstruction(ctx context.Context, p account.Principal, ro
 		return store.Instruction{}, err
 	}
 	var out store.Instruction
-	err := s.DB.InTx(ctx, func(tx pgx.Tx) error {
+	err := s.db.InTx(ctx, func(tx pgx.Tx) error {
 		old, err := store.InstructionByID(ctx, tx, workspaceID, id)
 		if err != nil {
 			return err
@@ -136,7 +136,7 @@ func (s *Service) DeleteInstruction(ctx context.Context, p account.Principal, ro
 	if err := canEdit(role); err != nil {
 		return err
 	}
-	return s.DB.InTx(ctx, func(tx pgx.Tx) error {
+	return s.db.InTx(ctx, func(tx pgx.Tx) error {
 		i, err := store.InstructionByID(ctx, tx, workspaceID, id)
 		if err != nil {
 			return err
@@ -155,7 +155,7 @@ func (s *Service) ReorderInstructions(ctx context.Context, p account.Principal, 
 		return nil, err
 	}
 	var out []store.Instruction
-	err := s.DB.InTx(ctx, func(tx pgx.Tx) error {
+	err := s.db.InTx(ctx, func(tx pgx.Tx) error {
 		if err := store.LockWorkspace(ctx, tx, workspaceID); err != nil {
 			return err
 		}
@@ -188,7 +188,7 @@ func (s *Service) ReorderInstructions(ctx context.Context, p account.Principal, 
 
 // TicketInstructions lists the instructions written for one ticket.
 func (s *Service) TicketInstructions(ctx context.Context, workspaceID int64, ticketID string) ([]store.TicketInstruction, error) {
-	return store.TicketInstructions(ctx, s.DB.Pool, workspaceID, ticketID)
+	return store.TicketInstructions(ctx, s.db.Pool, workspaceID, ticketID)
 }
 
 // AddTicketInstruction stores guidance for one ticket (editors).
@@ -204,7 +204,7 @@ func (s *Service) AddTicketInstruction(ctx context.Context, p account.Principal,
 		return store.TicketInstruction{}, err
 	}
 	var out store.TicketInstruction
-	err := s.DB.InTx(ctx, func(tx pgx.Tx) error {
+	err := s.db.InTx(ctx, func(tx pgx.Tx) error {
 		if err := store.CheckLimit(ctx, tx, store.LimitTicketInstructions, workspaceID, 1, ticketID); err != nil {
 			return err
 		}

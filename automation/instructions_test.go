@@ -9,6 +9,7 @@ import (
 	"github.com/deskmate/deskmate/account"
 	"github.com/deskmate/deskmate/automation"
 	"github.com/deskmate/deskmate/internal/testdb"
+	"github.com/deskmate/deskmate/jobs"
 	"github.com/deskmate/deskmate/store"
 )
 
@@ -17,7 +18,10 @@ func TestActiveInstructionsSeeTheLatestSave(t *testing.T) {
 	db := testdb.New(t)
 	w, err := store.CreateWorkspace(ctx, db.Pool, store.Workspace{Slug: "acme", Name: "Acme", ManagedTags: []string{}})
 	require.NoError(t, err)
-	svc := &automation.Service{DB: db}
+	queue, err := jobs.NewQueue(db)
+	require.NoError(t, err)
+	svc, err := automation.New(automation.Options{DB: db, Queue: queue})
+	require.NoError(t, err)
 	p := account.Principal{User: store.User{ID: 1, Email: "ed@acme.test"}}
 	str := func(s string) *string { return &s }
 

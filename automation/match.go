@@ -67,7 +67,7 @@ func (s *Service) liveAutomation(ctx context.Context, workspaceID int64, name st
 	if err != nil {
 		return nil, nil
 	}
-	a, err := store.AutomationByID(ctx, s.DB.Pool, workspaceID, id)
+	a, err := store.AutomationByID(ctx, s.db.Pool, workspaceID, id)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && !a.Active) {
 		return nil, nil
 	}
@@ -80,7 +80,7 @@ func (s *Service) liveAutomation(ctx context.Context, workspaceID int64, name st
 // model returns the workspace's active model, loading it when the active
 // model changed since it was cached.
 func (s *Service) model(ctx context.Context, workspaceID int64) (loadedModel, error) {
-	id, version, err := store.ActiveIntentModelRef(ctx, s.DB.Pool, workspaceID)
+	id, version, err := store.ActiveIntentModelRef(ctx, s.db.Pool, workspaceID)
 	if errors.Is(err, store.ErrNotFound) {
 		return loadedModel{}, ErrNoModel
 	}
@@ -93,7 +93,7 @@ func (s *Service) model(ctx context.Context, workspaceID int64) (loadedModel, er
 	if ok && lm.id == id {
 		return lm, nil
 	}
-	b, err := store.IntentModelBytes(ctx, s.DB.Pool, id)
+	b, err := store.IntentModelBytes(ctx, s.db.Pool, id)
 	if err != nil {
 		return loadedModel{}, err
 	}

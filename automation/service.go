@@ -26,13 +26,27 @@ type Queue interface {
 }
 
 // Service implements automations, training, instructions and tags on a
-// database. The zero value is not usable: set DB (and Queue to train).
+// database. Build it with New.
 type Service struct {
-	DB    *store.DB
-	Queue Queue
+	db    *store.DB
+	queue Queue
 
 	mu     sync.Mutex
 	models map[int64]loadedModel // by workspace id
+}
+
+// Options are what a Service needs.
+type Options struct {
+	DB    *store.DB
+	Queue Queue // puts training runs on the job queue
+}
+
+// New returns a Service.
+func New(o Options) (*Service, error) {
+	if o.DB == nil || o.Queue == nil {
+		return nil, errors.New("automation: DB and Queue are required")
+	}
+	return &Service{db: o.DB, queue: o.Queue}, nil
 }
 
 // loadedModel is a workspace's active matcher, cached until the active id changes.

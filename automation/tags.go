@@ -81,7 +81,7 @@ func systemTags(ts store.TagSettings) []SystemTag {
 
 // TagConfig reads a workspace's tag configuration.
 func (s *Service) TagConfig(ctx context.Context, workspaceID int64) (TagConfig, error) {
-	return tagConfig(ctx, s.DB.Pool, workspaceID)
+	return tagConfig(ctx, s.db.Pool, workspaceID)
 }
 
 func tagConfig(ctx context.Context, q store.Querier, workspaceID int64) (TagConfig, error) {
@@ -149,7 +149,7 @@ func (s *Service) SetExcludedTags(ctx context.Context, p account.Principal, role
 		return TagConfig{}, err
 	}
 	var out TagConfig
-	err := s.DB.InTx(ctx, func(tx pgx.Tx) error {
+	err := s.db.InTx(ctx, func(tx pgx.Tx) error {
 		c, ts, err := lockedTagConfig(ctx, tx, workspaceID)
 		if err != nil {
 			return err
@@ -207,7 +207,7 @@ func (s *Service) SetSystemTagNames(ctx context.Context, p account.Principal, ro
 		return TagConfig{}, err
 	}
 	var out TagConfig
-	err := s.DB.InTx(ctx, func(tx pgx.Tx) error {
+	err := s.db.InTx(ctx, func(tx pgx.Tx) error {
 		c, ts, err := lockedTagConfig(ctx, tx, workspaceID)
 		if err != nil {
 			return err
@@ -266,7 +266,7 @@ func applySmartTag(t *store.SmartTag, in SmartTagInput, v validate.Errors) {
 
 // SmartTags lists a workspace's smart tags.
 func (s *Service) SmartTags(ctx context.Context, workspaceID int64) ([]store.SmartTag, error) {
-	return store.SmartTags(ctx, s.DB.Pool, workspaceID)
+	return store.SmartTags(ctx, s.db.Pool, workspaceID)
 }
 
 // SaveSmartTag creates (id 0) or updates a smart tag (editors); its name may
@@ -276,7 +276,7 @@ func (s *Service) SaveSmartTag(ctx context.Context, p account.Principal, role ac
 		return store.SmartTag{}, err
 	}
 	var out store.SmartTag
-	err := s.DB.InTx(ctx, func(tx pgx.Tx) error {
+	err := s.db.InTx(ctx, func(tx pgx.Tx) error {
 		c, _, err := lockedTagConfig(ctx, tx, workspaceID)
 		if err != nil {
 			return err
@@ -322,7 +322,7 @@ func (s *Service) DeleteSmartTag(ctx context.Context, p account.Principal, role 
 	if err := canEdit(role); err != nil {
 		return err
 	}
-	return s.DB.InTx(ctx, func(tx pgx.Tx) error {
+	return s.db.InTx(ctx, func(tx pgx.Tx) error {
 		t, err := store.SmartTagByID(ctx, tx, workspaceID, id)
 		if err != nil {
 			return err

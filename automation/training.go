@@ -93,12 +93,12 @@ func (s *Service) StartTraining(ctx context.Context, p account.Principal, role a
 	if err := canEdit(role); err != nil {
 		return store.IntentModel{}, false, err
 	}
-	if s.Queue == nil {
+	if s.queue == nil {
 		return store.IntentModel{}, false, errors.New("training queue not configured")
 	}
 	var m store.IntentModel
 	created := false
-	err := s.DB.InTx(ctx, func(tx pgx.Tx) error {
+	err := s.db.InTx(ctx, func(tx pgx.Tx) error {
 		if err := store.LockWorkspace(ctx, tx, workspaceID); err != nil {
 			return err
 		}
@@ -124,7 +124,7 @@ func (s *Service) StartTraining(ctx context.Context, p account.Principal, role a
 		if m, err = store.CreateIntentModel(ctx, tx, workspaceID); err != nil {
 			return err
 		}
-		if err := s.Queue.TrainIntents(ctx, tx, workspaceID, m.ID); err != nil {
+		if err := s.queue.TrainIntents(ctx, tx, workspaceID, m.ID); err != nil {
 			return err
 		}
 		created = true
@@ -137,7 +137,7 @@ func (s *Service) StartTraining(ctx context.Context, p account.Principal, role a
 // Training returns the latest run and the active one.
 func (s *Service) Training(ctx context.Context, workspaceID int64) (TrainingStatus, error) {
 	var st TrainingStatus
-	latest, err := store.LatestIntentModel(ctx, s.DB.Pool, workspaceID)
+	latest, err := store.LatestIntentModel(ctx, s.db.Pool, workspaceID)
 	if errors.Is(err, store.ErrNotFound) {
 		return st, nil
 	}
@@ -149,7 +149,7 @@ func (s *Service) Training(ctx context.Context, workspaceID int64) (TrainingStat
 		st.Active = &latest
 		return st, nil
 	}
-	active, err := store.ActiveIntentModel(ctx, s.DB.Pool, workspaceID)
+	active, err := store.ActiveIntentModel(ctx, s.db.Pool, workspaceID)
 	if err == nil {
 		st.Active = &active
 	} else if !errors.Is(err, store.ErrNotFound) {
@@ -163,7 +163,7 @@ func (s *Service) Training(ctx context.Context, workspaceID int64) (TrainingStat
 // problem with the phrases fails the run; other errors are returned to be
 // retried, and fail the run on the last attempt.
 func (s *Service) RunTraining(ctx context.Context, modelID int64, lastAttempt bool) error {
-	m, err := store.IntentModelByID(ctx, s.DB.Pool, modelID)
+	m, err := store.IntentModelByID(ctx, s.db.Pool, modelID)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && m.Status != "training") {
 		return nil // deleted with its workspace, or already finished
 	}
@@ -176,9 +176,9 @@ func (s *Service) RunTraining(ctx context.Context, modelID int64, lastAttempt bo
 	case err == nil:
 		return nil
 	case errors.As(err, &fail):
-		return store.FailIntentModel(context.WithoutCancel(ctx), s.DB.Pool, m.ID, fail.msg)
+		return store.FailIntentModel(context.WithoutCancel(ctx), s.db.Pool, m.ID, fail.msg)
 	case lastAttempt:
-		_ = store.FailIntentModel(context.WithoutCancel(ctx), s.DB.Pool, m.ID, "training failed: "+err.Error())
+		_ = store.FailIntentModel(context.WithoutCancel(ctx), s.db.Pool, m.ID, "training failed: "+err.Error())
 	}
 	return err
 }
@@ -189,14 +189,14 @@ type trainingProblem struct{ msg string }
 func (e *trainingProblem) Error() string { return e.msg }
 
 func (s *Service) stage(ctx context.Context, id int64, stage string) error {
-	return store.SetIntentModelStage(ctx, s.DB.Pool, id, stage, stageProgress[stage])
+	return store.SetIntentModelStage(ctx, s.db.Pool, id, stage, stageProgress[stage])
 }
 
 func (s *Service) train(ctx context.Context, m store.IntentModel) error {
 	if err := s.stage(ctx, m.ID, "preparing"); err != nil {
 		return err
 	}
-	automations, err := store.Automations(ctx, s.DB.Pool, m.WorkspaceID, true)
+	automations, err := store.Automations(ctx, s.db.Pool, m.WorkspaceID, true)
 	if err != nil {
 		return err
 	}
@@ -213,7 +213,7 @@ func (s *Service) train(ctx context.Context, m store.IntentModel) error {
 			examples = append(examples, intent.Example{Text: p, Intent: key})
 		}
 	}
-	if err := store.SetIntentModelPhrases(ctx, s.DB.Pool, m.ID, snapshot, len(examples)); err != nil {
+	if err := store.SetIntentModelPhrases(ctx, s.db.Pool, m.ID, snapshot, len(examples)); err != nil {
 		return err
 	}
 	if len(automations) < 2 {
@@ -249,7 +249,7 @@ func (s *Service) train(ctx context.Context, m store.IntentModel) error {
 	if m.Warnings, err = json.Marshal(warnings); err != nil {
 		return err
 	}
-	return s.DB.InTx(ctx, func(tx pgx.Tx) error { return store.ActivateIntentModel(ctx, tx, m, bin) })
+	return s.db.InTx(ctx, func(tx pgx.Tx) error { return store.ActivateIntentModel(ctx, tx, m, bin) })
 }
 
 func trainError(ctx context.Context, err error) error {

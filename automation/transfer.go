@@ -237,7 +237,7 @@ func (s *Service) Import(ctx context.Context, p account.Principal, role account.
 	if len(items) == 0 {
 		return res, validate.Field("file", "has no automations")
 	}
-	err := s.DB.InTx(ctx, func(tx pgx.Tx) error {
+	err := s.db.InTx(ctx, func(tx pgx.Tx) error {
 		if err := store.LockWorkspace(ctx, tx, workspaceID); err != nil {
 			return err
 		}

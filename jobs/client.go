@@ -1,6 +1,7 @@
 package jobs
 
 import (
+	"errors"
 	"log/slog"
 	"time"
 
@@ -8,30 +9,40 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
+	"github.com/deskmate/deskmate/automation"
 	"github.com/deskmate/deskmate/knowledge"
 	"github.com/deskmate/deskmate/store"
 )
 
-// Options configures the River client.
+// Options configures the River client that works jobs.
 type Options struct {
 	// MaxWorkers is the number of jobs worked at once in the default queue.
 	MaxWorkers int
 	Logger     *slog.Logger
-	// Workers overrides the registered workers (tests add their own kinds).
+	// Workers overrides the registered workers (tests add their own kinds);
+	// otherwise Services are required.
 	Workers *river.Workers
 	// Periodic jobs to schedule; nil means Deskmate's own (PeriodicJobs).
 	Periodic []*river.PeriodicJob
-	// Knowledge works the knowledge jobs; nil leaves them to another process.
-	Knowledge *knowledge.Service
+	Services Services
 }
 
-// NewClient builds a River client that works jobs on db; it learns about new
-// jobs through LISTEN/NOTIFY.
+// Services are the domain services the workers call.
+type Services struct {
+	Knowledge   *knowledge.Service
+	Automations *automation.Service
+}
+
+// NewClient builds the River client that works Deskmate's jobs on db; it
+// learns about new jobs through LISTEN/NOTIFY.
 func NewClient(db *store.DB, opts Options) (*river.Client[pgx.Tx], error) {
 	workers := opts.Workers
 	if workers == nil {
+		if opts.Services.Knowledge == nil || opts.Services.Automations == nil {
+			return nil, errors.New("jobs: the knowledge and automation services are required")
+		}
 		workers = river.NewWorkers()
-		Register(workers, db, opts.Knowledge)
+		Register(workers, db, opts.Services)
 	}
 	periodic := opts.Periodic
 	if periodic == nil {
@@ -47,26 +58,18 @@ func NewClient(db *store.DB, opts Options) (*river.Client[pgx.Tx], error) {
 		PeriodicJobs: periodic,
 		JobTimeout:   5 * time.Minute,
 	}
-	client, err := river.NewClient(riverpgxv5.New(db.Pool), cfg)
-	if err == nil && opts.Knowledge != nil {
-		// The knowledge service queues its jobs on this client.
-		opts.Knowledge.SetQueue(Queue{Client: client})
-	}
-	return client, err
+	return river.NewClient(riverpgxv5.New(db.Pool), cfg)
 }
 
-// Register adds every Deskmate worker to workers; the knowledge workers
-// when kn is set (the scheduled re-sync is always known, and idle without kn).
-func Register(workers *river.Workers, db *store.DB, kn *knowledge.Service) {
+// Register adds every Deskmate worker to workers.
+func Register(workers *river.Workers, db *store.DB, s Services) {
 	river.AddWorker(workers, &HeartbeatWorker{DB: db})
 	river.AddWorker(workers, &SessionCleanupWorker{DB: db})
-	river.AddWorker(workers, &TrainIntentsWorker{DB: db})
-	river.AddWorker(workers, &ResyncWorker{Knowledge: kn})
-	if kn != nil {
-		river.AddWorker(workers, &IngestWorker{Knowledge: kn})
-		river.AddWorker(workers, &ReembedWorker{Knowledge: kn})
-		river.AddWorker(workers, &RelanguageWorker{Knowledge: kn})
-	}
+	river.AddWorker(workers, &TrainIntentsWorker{Automations: s.Automations})
+	river.AddWorker(workers, &ResyncWorker{Knowledge: s.Knowledge})
+	river.AddWorker(workers, &IngestWorker{Knowledge: s.Knowledge})
+	river.AddWorker(workers, &ReembedWorker{Knowledge: s.Knowledge})
+	river.AddWorker(workers, &RelanguageWorker{Knowledge: s.Knowledge})
 }
 
 // PeriodicJobs are the jobs River's elected leader schedules.

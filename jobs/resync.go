@@ -27,8 +27,7 @@ func (ResyncArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByPeriod: ResyncInterval}}
 }
 
-// ResyncWorker runs the scheduled re-sync; without a knowledge service (a
-// process that does not work knowledge jobs) it does nothing.
+// ResyncWorker runs the scheduled re-sync.
 type ResyncWorker struct {
 	river.WorkerDefaults[ResyncArgs]
 	Knowledge *knowledge.Service
@@ -36,9 +35,6 @@ type ResyncWorker struct {
 
 // Work queues due sources and checks embedders.
 func (w *ResyncWorker) Work(ctx context.Context, job *river.Job[ResyncArgs]) error {
-	if w.Knowledge == nil {
-		return nil
-	}
 	_, err := w.Knowledge.ResyncDue(ctx)
 	return errors.Join(err, w.Knowledge.CheckEmbedders(ctx))
 }

@@ -9,22 +9,18 @@ import (
 	"github.com/riverqueue/river/rivertype"
 	"github.com/stretchr/testify/require"
 
-	"github.com/deskmate/deskmate/internal/secret"
 	"github.com/deskmate/deskmate/internal/testdb"
 	"github.com/deskmate/deskmate/jobs"
 	"github.com/deskmate/deskmate/knowledge"
 	"github.com/deskmate/deskmate/store"
-	"github.com/deskmate/deskmate/workspace"
 )
 
 func TestKnowledgeJobsAreWorked(t *testing.T) {
 	ctx := context.Background()
 	db := testdb.New(t)
-	key, err := secret.GenerateKey()
-	require.NoError(t, err)
-	kn, err := knowledge.New(knowledge.Options{DB: db, Models: &workspace.Service{DB: db, Box: secret.NewBox(key)}})
-	require.NoError(t, err)
-	client, err := jobs.NewClient(db, jobs.Options{Knowledge: kn, Periodic: []*river.PeriodicJob{}})
+	svc, _ := services(t, db)
+	kn := svc.Knowledge
+	client, err := jobs.NewClient(db, jobs.Options{Services: svc, Periodic: []*river.PeriodicJob{}})
 	require.NoError(t, err)
 	require.NoError(t, client.Start(ctx))
 	t.Cleanup(func() {
@@ -55,9 +51,4 @@ func TestKnowledgeJobsAreWorked(t *testing.T) {
 		require.NoError(t, err)
 		return j.State == rivertype.JobStateCompleted
 	}, 30*time.Second, 20*time.Millisecond)
-}
-
-func TestResyncWithoutKnowledgeDoesNothing(t *testing.T) {
-	w := &jobs.ResyncWorker{}
-	require.NoError(t, w.Work(context.Background(), &river.Job[jobs.ResyncArgs]{}))
 }

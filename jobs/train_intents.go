@@ -4,12 +4,10 @@ import (
 	"context"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/deskmate/deskmate/automation"
-	"github.com/deskmate/deskmate/store"
 )
 
 // TrainIntentsArgs trains a workspace's intent matcher for one recorded run.
@@ -32,7 +30,7 @@ func (TrainIntentsArgs) InsertOpts() river.InsertOpts {
 // TrainIntentsWorker runs training; the automation service does the work.
 type TrainIntentsWorker struct {
 	river.WorkerDefaults[TrainIntentsArgs]
-	DB *store.DB
+	Automations *automation.Service
 }
 
 // Timeout leaves room for cross-validation on thousands of phrases.
@@ -43,23 +41,5 @@ func (w *TrainIntentsWorker) Timeout(*river.Job[TrainIntentsArgs]) time.Duration
 // Work trains and, when ready, activates the model; the last attempt records
 // a failure on the run.
 func (w *TrainIntentsWorker) Work(ctx context.Context, job *river.Job[TrainIntentsArgs]) error {
-	s := &automation.Service{DB: w.DB}
-	return s.RunTraining(ctx, job.Args.ModelID, job.Attempt >= job.MaxAttempts)
-}
-
-// TrainQueue queues training runs on River in the caller's transaction; it
-// is the automation.Queue of a running process.
-type TrainQueue struct {
-	Client *river.Client[pgx.Tx]
-}
-
-var _ automation.Queue = TrainQueue{}
-
-// TrainIntents implements automation.Queue.
-func (q TrainQueue) TrainIntents(ctx context.Context, tx pgx.Tx, workspaceID, modelID int64) error {
-	res, err := q.Client.InsertTx(ctx, tx, TrainIntentsArgs{WorkspaceID: workspaceID, ModelID: modelID}, nil)
-	if err == nil && res.UniqueSkippedAsDuplicate {
-		return automation.ErrTrainingBusy
-	}
-	return err
+	return w.Automations.RunTraining(ctx, job.Args.ModelID, job.Attempt >= job.MaxAttempts)
 }

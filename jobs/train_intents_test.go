@@ -34,9 +34,8 @@ func TestTrainIntentsJobSwapsTheActiveModel(t *testing.T) {
 		require.NoError(t, err)
 	}
 
-	inserter, err := jobs.NewClient(db, jobs.Options{Periodic: []*river.PeriodicJob{}})
-	require.NoError(t, err)
-	svc := &automation.Service{DB: db, Queue: jobs.TrainQueue{Client: inserter}}
+	services, queue := services(t, db)
+	inserter, svc := queue.Client, services.Automations
 	p := account.Principal{User: store.User{ID: 1, Email: "ed@acme.test"}}
 
 	run := func() store.IntentModel {
@@ -53,7 +52,7 @@ func TestTrainIntentsJobSwapsTheActiveModel(t *testing.T) {
 		return m
 	}
 	work := func(want store.IntentModel) {
-		client, err := jobs.NewClient(db, jobs.Options{Periodic: []*river.PeriodicJob{}})
+		client, err := jobs.NewClient(db, jobs.Options{Services: services, Periodic: []*river.PeriodicJob{}})
 		require.NoError(t, err)
 		require.NoError(t, client.Start(ctx))
 		defer func() {

@@ -69,10 +69,8 @@ func (s *Service) CreateBase(ctx context.Context, actor store.Actor, workspaceID
 // UpdateBase changes a knowledge base. New chunk settings re-chunk every
 // document; a new language rebuilds the text search vectors; both in jobs.
 func (s *Service) UpdateBase(ctx context.Context, actor store.Actor, workspaceID, id int64, in BaseInput) (store.KnowledgeBase, error) {
-	q, err := s.jobs()
-	if err != nil {
-		return store.KnowledgeBase{}, err
-	}
+	q := s.queue
+	var err error
 	var out store.KnowledgeBase
 	err = s.db.InTx(ctx, func(tx pgx.Tx) error {
 		old, err := store.KnowledgeBaseByID(ctx, tx, workspaceID, id)

@@ -15,10 +15,8 @@ import (
 // Pages whose content did not change stay as they are; pages no longer found
 // are deleted.
 func (s *Service) discover(ctx context.Context, doc store.KnowledgeDocument, t IngestTask) (store.DocumentOutcome, error) {
-	q, err := s.jobs()
-	if err != nil {
-		return store.DocumentOutcome{}, err
-	}
+	q := s.queue
+	var err error
 	var seen []string
 	onPage := func(p web.Page) error {
 		seen = append(seen, p.URL)

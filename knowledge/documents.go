@@ -46,10 +46,8 @@ type DocumentInput struct {
 
 // AddDocument validates and stores a document and queues its ingestion.
 func (s *Service) AddDocument(ctx context.Context, actor store.Actor, workspaceID, baseID int64, in DocumentInput) (store.KnowledgeDocument, error) {
-	q, err := s.jobs()
-	if err != nil {
-		return store.KnowledgeDocument{}, err
-	}
+	q := s.queue
+	var err error
 	d := store.KnowledgeDocument{WorkspaceID: workspaceID, KnowledgeBaseID: baseID, SourceType: in.Kind, Enabled: true}
 	v := validate.Errors{}
 	switch in.Kind {
@@ -190,10 +188,8 @@ type Rejected struct {
 // match the extension, too large). Content that turns out to be damaged fails
 // its own document later, never the others.
 func (s *Service) UploadFiles(ctx context.Context, actor store.Actor, workspaceID, baseID int64, files []Upload) ([]store.KnowledgeDocument, []Rejected, error) {
-	q, err := s.jobs()
-	if err != nil {
-		return nil, nil, err
-	}
+	q := s.queue
+	var err error
 	if len(files) == 0 {
 		return nil, nil, validate.Field("file", "is required: send one or more files in the multipart field \"file\"")
 	}
@@ -330,11 +326,8 @@ type DocumentPatch struct {
 // the text of text documents (both re-ingest it; only changed chunks are
 // embedded again), and whether it is used at all.
 func (s *Service) UpdateDocument(ctx context.Context, actor store.Actor, workspaceID, baseID, id int64, in DocumentPatch) (store.KnowledgeDocument, error) {
-	q, err := s.jobs()
-	if err != nil {
-		return store.KnowledgeDocument{}, err
-	}
-	err = s.db.InTx(ctx, func(tx pgx.Tx) error {
+	q := s.queue
+	err := s.db.InTx(ctx, func(tx pgx.Tx) error {
 		old, err := store.KnowledgeDocumentByID(ctx, tx, workspaceID, baseID, id)
 		if err != nil {
 			return err
@@ -440,11 +433,8 @@ func (s *Service) Retry(ctx context.Context, actor store.Actor, workspaceID, bas
 }
 
 func (s *Service) again(ctx context.Context, actor store.Actor, workspaceID, baseID, id int64, kind string, check func(store.KnowledgeDocument) error) (store.KnowledgeDocument, error) {
-	q, err := s.jobs()
-	if err != nil {
-		return store.KnowledgeDocument{}, err
-	}
-	err = s.db.InTx(ctx, func(tx pgx.Tx) error {
+	q := s.queue
+	err := s.db.InTx(ctx, func(tx pgx.Tx) error {
 		d, err := store.KnowledgeDocumentByID(ctx, tx, workspaceID, baseID, id)
 		if err != nil {
 			return err

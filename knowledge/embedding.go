@@ -133,10 +133,7 @@ func (s *Service) EmbeddingSettingsChanged(ctx context.Context, workspaceID int6
 		}
 		// Vectors of an abandoned model are left: the job deletes them.
 	}
-	q, err := s.jobs()
-	if err != nil {
-		return err
-	}
+	q := s.queue
 	return s.db.InTx(ctx, func(tx pgx.Tx) error {
 		target := model
 		if model == st.ActiveModel {

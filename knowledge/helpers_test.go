@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/deskmate/deskmate/account"
+	"github.com/deskmate/deskmate/automation"
 	"github.com/deskmate/deskmate/internal/netguard"
 	"github.com/deskmate/deskmate/internal/secret"
 	"github.com/deskmate/deskmate/internal/testdb"
@@ -83,13 +84,16 @@ func setup(t *testing.T, opts ...setupOpt) *env {
 	db := testdb.New(t)
 	key, err := secret.GenerateKey()
 	require.NoError(t, err)
-	e := &env{t: t, ctx: ctx, db: db, ws: &workspace.Service{DB: db, Box: secret.NewBox(key)},
-		actor: store.Actor{Kind: "system", Label: "test"}}
+	ws, err := workspace.New(workspace.Options{DB: db, Box: secret.NewBox(key)})
+	require.NoError(t, err)
+	queue, err := jobs.NewQueue(db)
+	require.NoError(t, err)
+	e := &env{t: t, ctx: ctx, db: db, ws: ws, actor: store.Actor{Kind: "system", Label: "test"}}
 	w, err := store.CreateWorkspace(ctx, db.Pool, store.Workspace{Slug: "acme", Name: "Acme", ManagedTags: []string{}})
 	require.NoError(t, err)
 	e.wsID = w.ID
 	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	o := knowledge.Options{DB: db, Models: e.ws, CrawlDelay: -1, EmbedBatch: 16, Logger: logger,
+	o := knowledge.Options{DB: db, Models: e.ws, Queue: queue, CrawlDelay: -1, EmbedBatch: 16, Logger: logger,
 		Embedders: func(ctx context.Context, ws int64, spec store.EmbedderSpec) (llm.Embedder, error) {
 			emb, err := llm.NewEmbedder(llm.EmbedSettings{Provider: spec.Provider, BaseURL: spec.BaseURL, Model: spec.Model})
 			return counting{emb, &e.embedded}, err
@@ -99,7 +103,10 @@ func setup(t *testing.T, opts ...setupOpt) *env {
 	}
 	e.svc, err = knowledge.New(o)
 	require.NoError(t, err)
-	client, err := jobs.NewClient(db, jobs.Options{Knowledge: e.svc, Periodic: []*river.PeriodicJob{}, Logger: logger})
+	automations, err := automation.New(automation.Options{DB: db, Queue: queue})
+	require.NoError(t, err)
+	client, err := jobs.NewClient(db, jobs.Options{Services: jobs.Services{Knowledge: e.svc, Automations: automations},
+		Periodic: []*river.PeriodicJob{}, Logger: logger})
 	require.NoError(t, err)
 	require.NoError(t, client.Start(context.Background()))
 	t.Cleanup(func() {

@@ -16,10 +16,7 @@ func (s *Service) ResyncDue(ctx context.Context) (int, error) {
 	if err != nil || len(due) == 0 {
 		return 0, err
 	}
-	q, err := s.jobs()
-	if err != nil {
-		return 0, err
-	}
+	q := s.queue
 	type base struct{ ws, kb int64 }
 	groups := map[base][]int64{}
 	var order []base

@@ -72,11 +72,14 @@ func benchSetup(b *testing.B) *benchEnv {
 		b.Fatal(err)
 	}
 	q := &recordQueue{}
-	svc, err := knowledge.New(knowledge.Options{DB: db, Models: &workspace.Service{DB: db, Box: secret.NewBox(key)}})
+	models, err := workspace.New(workspace.Options{DB: db, Box: secret.NewBox(key)})
 	if err != nil {
 		b.Fatal(err)
 	}
-	svc.SetQueue(q)
+	svc, err := knowledge.New(knowledge.Options{DB: db, Models: models, Queue: q})
+	if err != nil {
+		b.Fatal(err)
+	}
 	w, err := store.CreateWorkspace(ctx, db.Pool, store.Workspace{Slug: "bench", Name: "Bench", ManagedTags: []string{}})
 	if err != nil {
 		b.Fatal(err)

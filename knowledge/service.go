@@ -50,6 +50,8 @@ type EmbedderFactory func(ctx context.Context, workspaceID int64, spec store.Emb
 type Options struct {
 	DB     *store.DB
 	Models ModelSource
+	// Queue puts ingestion and re-embedding jobs on the job queue.
+	Queue Queue
 	// Guard checks every request to web sources (URL documents, sitemaps,
 	// crawls): DESKMATE_URL_ALLOWLIST. Nil refuses every internal address.
 	Guard *netguard.Guard
@@ -83,7 +85,6 @@ type Service struct {
 	crawlDelay time.Duration
 	batch      int
 
-	mu    sync.Mutex
 	queue Queue
 
 	indexes   sync.Map // "model/dims" → time the index was last ensured
@@ -94,10 +95,10 @@ type Service struct {
 	}
 }
 
-// New returns a Service. Call SetQueue before anything that starts jobs.
+// New returns a Service.
 func New(o Options) (*Service, error) {
-	if o.DB == nil || o.Models == nil {
-		return nil, errors.New("knowledge: DB and Models are required")
+	if o.DB == nil || o.Models == nil || o.Queue == nil {
+		return nil, errors.New("knowledge: DB, Models and Queue are required")
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
@@ -125,29 +126,13 @@ func New(o Options) (*Service, error) {
 	if o.EmbedBatch <= 0 {
 		o.EmbedBatch = 64
 	}
-	s := &Service{db: o.DB, models: o.Models, guard: o.Guard, logger: o.Logger, embedders: o.Embedders,
+	s := &Service{db: o.DB, models: o.Models, queue: o.Queue, guard: o.Guard, logger: o.Logger, embedders: o.Embedders,
 		fetch: web.NewFetcher(o.Guard, o.FetchTimeout), modelHTTP: o.ModelGuard.Client(2 * time.Minute),
 		crawlDelay: max(o.CrawlDelay, 0), batch: o.EmbedBatch}
 	if s.embedders == nil {
 		s.embedders = s.defaultEmbedder
 	}
 	return s, nil
-}
-
-// SetQueue connects the service to the job queue.
-func (s *Service) SetQueue(q Queue) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.queue = q
-}
-
-func (s *Service) jobs() (Queue, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.queue == nil {
-		return nil, errors.New("knowledge: no job queue connected")
-	}
-	return s.queue, nil
 }
 
 // ConflictError is a request that does not fit the document's state, such as

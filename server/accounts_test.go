@@ -8,7 +8,7 @@ import (
 )
 
 func TestInputLimits(t *testing.T) {
-	a := newAPI(t)
+	a := newAPI(t, guards{})
 	owner := a.owner()
 
 	r := owner.call("POST", "/api/workspaces", map[string]any{"name": "A", "slug": "a", "colour": "red"})
@@ -63,7 +63,7 @@ func TestInputLimits(t *testing.T) {
 }
 
 func TestTagSetsOnOneGorgiasAccountMustNotOverlap(t *testing.T) {
-	a := newAPI(t)
+	a := newAPI(t, guards{})
 	owner := a.owner()
 	first := owner.createWorkspace("eu", map[string]any{"gorgias_domain": "acme", "managed_tags": []string{"EU", "returns"}})
 
@@ -89,7 +89,7 @@ func TestTagSetsOnOneGorgiasAccountMustNotOverlap(t *testing.T) {
 }
 
 func TestInvitationFlow(t *testing.T) {
-	a := newAPI(t)
+	a := newAPI(t, guards{})
 	owner := a.owner()
 	w := owner.createWorkspace("acme", nil)
 	var inv struct {
@@ -149,7 +149,7 @@ func TestInvitationFlow(t *testing.T) {
 }
 
 func TestAPITokens(t *testing.T) {
-	a := newAPI(t)
+	a := newAPI(t, guards{})
 	owner := a.owner()
 	w := owner.createWorkspace("acme", nil)
 	var tok struct {
@@ -193,7 +193,7 @@ func TestAPITokens(t *testing.T) {
 }
 
 func TestAuditLogRecordsWhoChangedWhat(t *testing.T) {
-	a := newAPI(t)
+	a := newAPI(t, guards{})
 	owner := a.owner()
 	w := owner.createWorkspace("acme", nil)
 	owner.must(200, "PATCH", wsPath(w.ID, ""), map[string]any{"name": "Acme Support", "managed_tags": []string{"ai"}})
@@ -223,7 +223,7 @@ func TestAuditLogRecordsWhoChangedWhat(t *testing.T) {
 }
 
 func TestSecurityHeaders(t *testing.T) {
-	a := newAPI(t)
+	a := newAPI(t, guards{})
 	for _, path := range []string{"/", "/status", "/api/setup", "/api/nope"} {
 		r := a.anon().call("GET", path, nil)
 		require.Contains(t, r.Header.Get("Content-Security-Policy"), "frame-ancestors 'none'", path)
@@ -238,7 +238,7 @@ func TestSecurityHeaders(t *testing.T) {
 // member", and any add of an existing account, is an invitation the person
 // must accept: no account takeover across workspaces.
 func TestAddingMembersNeedsTheirConsent(t *testing.T) {
-	a := newAPI(t)
+	a := newAPI(t, guards{})
 	owner := a.owner()
 	w := owner.createWorkspace("acme", nil)
 	admin := owner.member(w.ID, "admin@acme.test", "admin")
@@ -285,7 +285,7 @@ func TestAddingMembersNeedsTheirConsent(t *testing.T) {
 // Someone who cannot open the other workspace learns only that tags overlap
 // on that Gorgias account: not its name, not its tags.
 func TestTagSetConflictsDoNotNameOtherTenants(t *testing.T) {
-	a := newAPI(t)
+	a := newAPI(t, guards{})
 	owner := a.owner()
 	secret := owner.createWorkspace("secret-brand", map[string]any{"gorgias_domain": "acme", "managed_tags": []string{"vip-returns", "legal"}})
 	mine := owner.createWorkspace("mine", nil)
@@ -315,7 +315,7 @@ func TestTagSetConflictsDoNotNameOtherTenants(t *testing.T) {
 // A stored API key is never sent to a server it was not given for: changing
 // the provider or base URL (or the Gorgias domain) without a new key clears it.
 func TestChangingTheServerClearsTheStoredKey(t *testing.T) {
-	a := newAPI(t)
+	a := newAPI(t, guards{})
 	owner := a.owner()
 	w := owner.createWorkspace("acme", nil)
 	type settings struct {
@@ -357,7 +357,7 @@ func TestChangingTheServerClearsTheStoredKey(t *testing.T) {
 
 // Model names are restricted when saved (they reach SQL and URLs).
 func TestModelNamesAreCheckedWhenSaved(t *testing.T) {
-	a := newAPI(t)
+	a := newAPI(t, guards{})
 	owner := a.owner()
 	w := owner.createWorkspace("acme", nil)
 	r := owner.call("PUT", wsPath(w.ID, "/model-settings"), map[string]any{"provider": "openai", "base_url": "https://api.openai.com/v1",

@@ -19,6 +19,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/deskmate/deskmate/account"
+	"github.com/deskmate/deskmate/automation"
+	"github.com/deskmate/deskmate/internal/netguard"
 	"github.com/deskmate/deskmate/internal/secret"
 	"github.com/deskmate/deskmate/internal/testdb"
 	"github.com/deskmate/deskmate/jobs"
@@ -55,29 +57,52 @@ type api struct {
 	ws       *workspace.Service
 	logs     *lockedBuffer
 	river    *river.Client[pgx.Tx] // not started: tests that need jobs worked start it
+	deps     server.Deps
 }
 
-// newAPI builds the server; opts may change its dependencies first.
-func newAPI(t *testing.T, opts ...func(*server.Deps)) *api {
+// guards are the outbound URL guards a test server uses; nil refuses every
+// internal address.
+type guards struct{ web, model *netguard.Guard }
+
+// testDeps builds the server's dependencies the way the deskmate command
+// does (cmd/deskmate/wire.go): the services once, their jobs queued through
+// an insert-only client, and a River client (not started) that works them.
+func testDeps(t *testing.T, db *store.DB, logger *slog.Logger, g guards) server.Deps {
 	t.Helper()
-	db := testdb.New(t)
 	key, err := secret.GenerateKey()
 	require.NoError(t, err)
+	queue, err := jobs.NewQueue(db)
+	require.NoError(t, err)
+	ws, err := workspace.New(workspace.Options{DB: db, Box: secret.NewBox(key), ModelGuard: g.model})
+	require.NoError(t, err)
+	kn, err := knowledge.New(knowledge.Options{DB: db, Models: ws, Queue: queue, Guard: g.web, ModelGuard: g.model,
+		Logger: logger, CrawlDelay: -1})
+	require.NoError(t, err)
+	au, err := automation.New(automation.Options{DB: db, Queue: queue})
+	require.NoError(t, err)
+	accounts, err := account.New(account.Options{DB: db, Logger: logger})
+	require.NoError(t, err)
+	client, err := jobs.NewClient(db, jobs.Options{Periodic: []*river.PeriodicJob{}, Logger: logger,
+		Services: jobs.Services{Knowledge: kn, Automations: au}})
+	require.NoError(t, err)
+	return server.Deps{Logger: logger, DB: db, River: client, Web: webApp, WebBuilt: true,
+		Accounts: accounts, Workspaces: ws, Knowledge: kn, Automations: au}
+}
+
+// newAPI builds the server with the guards given (none: nothing internal is
+// reachable); mutate may change other dependencies first.
+func newAPI(t *testing.T, g guards, mutate ...func(*server.Deps)) *api {
+	t.Helper()
+	db := testdb.New(t)
 	logs := &lockedBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	ws := &workspace.Service{DB: db, Box: secret.NewBox(key)}
-	kn, err := knowledge.New(knowledge.Options{DB: db, Models: ws, Logger: logger, CrawlDelay: -1})
-	require.NoError(t, err)
-	client, err := jobs.NewClient(db, jobs.Options{Periodic: []*river.PeriodicJob{}, Knowledge: kn})
-	require.NoError(t, err)
-	accounts := &account.Service{DB: db, Logger: logger}
-	deps := server.Deps{Logger: logger, DB: db, River: client, Web: webApp, WebBuilt: true,
-		Accounts: accounts, Workspaces: ws, Knowledge: kn}
-	for _, o := range opts {
-		o(&deps)
+	deps := testDeps(t, db, logger, g)
+	for _, m := range mutate {
+		m(&deps)
 	}
-	srv := server.New(deps)
-	return &api{t: t, srv: srv, db: db, ws: ws, logs: logs, accounts: accounts, river: client}
+	srv, err := server.New(deps)
+	require.NoError(t, err)
+	return &api{t: t, srv: srv, db: db, ws: deps.Workspaces, logs: logs, accounts: deps.Accounts, river: deps.River, deps: deps}
 }
 
 // user is a browser: a session cookie and its CSRF token, or an API token.

@@ -13,7 +13,7 @@ import (
 )
 
 func TestFirstRunSetupThenLogin(t *testing.T) {
-	a := newAPI(t)
+	a := newAPI(t, guards{})
 	anon := a.anon()
 	var setup struct{ Needed bool }
 	anon.must(200, "GET", "/api/setup", nil).JSON(t, &setup)
@@ -60,7 +60,7 @@ func TestFirstRunSetupThenLogin(t *testing.T) {
 }
 
 func TestLoginFailuresAreThrottled(t *testing.T) {
-	a := newAPI(t)
+	a := newAPI(t, guards{})
 	a.owner()
 	u := a.anon()
 	for i := 0; i < 5; i++ {
@@ -81,7 +81,7 @@ func TestLoginFailuresAreThrottled(t *testing.T) {
 }
 
 func TestLogoutEverywhereAndPasswordChange(t *testing.T) {
-	a := newAPI(t)
+	a := newAPI(t, guards{})
 	first := a.owner()
 	second := a.anon()
 	second.must(200, "POST", "/api/auth/login", map[string]string{"email": "owner@deskmate.test", "password": goodPassword})
@@ -104,7 +104,7 @@ func TestLogoutEverywhereAndPasswordChange(t *testing.T) {
 }
 
 func TestCSRFProtection(t *testing.T) {
-	a := newAPI(t)
+	a := newAPI(t, guards{})
 	owner := a.owner()
 
 	r := owner.call("POST", "/api/workspaces", map[string]string{"name": "A", "slug": "a"}, "X-CSRF-Token", "")
@@ -123,7 +123,7 @@ func TestCSRFProtection(t *testing.T) {
 }
 
 func TestBootstrapOwnerFromConfig(t *testing.T) {
-	a := newAPI(t)
+	a := newAPI(t, guards{})
 	svc := a.srvAccounts()
 	created, err := svc.Bootstrap(ctx(t), "Admin@Example.test", goodPassword)
 	require.NoError(t, err)
@@ -147,7 +147,7 @@ func TestBootstrapOwnerFromConfig(t *testing.T) {
 // A burst of parallel guesses is counted before any password is checked:
 // no more than the limit are ever checked.
 func TestParallelLoginBurstPassesNoMoreThanTheLimit(t *testing.T) {
-	a := newAPI(t)
+	a := newAPI(t, guards{})
 	a.owner()
 	const n = 20
 	statuses := make(chan int, n)
@@ -181,7 +181,7 @@ func TestParallelLoginBurstPassesNoMoreThanTheLimit(t *testing.T) {
 // A workspace admin cannot brute-force an existing account's password
 // through an invitation to its email: the sign-in throttle applies.
 func TestInvitationPasswordChecksAreThrottled(t *testing.T) {
-	a := newAPI(t)
+	a := newAPI(t, guards{})
 	owner := a.owner()
 	w := owner.createWorkspace("acme", nil)
 	var inv struct {

@@ -12,47 +12,8 @@ import (
 	"github.com/deskmate/deskmate/account"
 	"github.com/deskmate/deskmate/automation"
 	"github.com/deskmate/deskmate/internal/validate"
-	"github.com/deskmate/deskmate/jobs"
 	"github.com/deskmate/deskmate/store"
 )
-
-// automationRoutes adds automations, training, the test box, instructions
-// and tag configuration under a workspace.
-func (s *Server) automationRoutes(ws fiber.Router) {
-	if s.deps.Automations == nil {
-		s.deps.Automations = &automation.Service{DB: s.deps.DB}
-		if s.deps.River != nil {
-			s.deps.Automations.Queue = jobs.TrainQueue{Client: s.deps.River}
-		}
-	}
-	ws.Get("/automations", s.listAutomations)
-	ws.Post("/automations", s.createAutomation)
-	ws.Get("/automations/export", s.exportAutomations)
-	ws.Post("/automations/import", s.importAutomations)
-	ws.Post("/automations/train", s.trainAutomations)
-	ws.Get("/automations/training", s.getTraining)
-	ws.Post("/automations/test", s.testAutomations)
-	ws.Get("/automations/:aid", s.getAutomation)
-	ws.Patch("/automations/:aid", s.patchAutomation)
-	ws.Delete("/automations/:aid", s.deleteAutomation)
-
-	ws.Get("/instructions", s.listInstructions)
-	ws.Post("/instructions", s.createInstruction)
-	ws.Put("/instructions/order", s.orderInstructions)
-	ws.Patch("/instructions/:nid", s.patchInstruction)
-	ws.Delete("/instructions/:nid", s.deleteInstruction)
-	ws.Get("/instructions/:nid/revisions", s.instructionRevisions)
-	ws.Get("/tickets/:ticket/instructions", s.listTicketInstructions)
-	ws.Post("/tickets/:ticket/instructions", s.addTicketInstruction)
-
-	ws.Get("/tags", s.getTags)
-	ws.Put("/tags/excluded", s.putExcludedTags)
-	ws.Put("/tags/system", s.putSystemTags)
-	ws.Get("/tags/smart", s.listSmartTags)
-	ws.Post("/tags/smart", s.createSmartTag)
-	ws.Patch("/tags/smart/:sid", s.patchSmartTag)
-	ws.Delete("/tags/smart/:sid", s.deleteSmartTag)
-}
 
 // automationJSON is an automation as exported (automation.Portable) with
 // its id and times.
@@ -96,7 +57,7 @@ func (s *Server) getAutomation(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	aid, err := idParam(c, "aid")
+	aid, err := idParam(c, "automation_id")
 	if err != nil {
 		return err
 	}
@@ -128,7 +89,7 @@ func (s *Server) patchAutomation(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	aid, err := idParam(c, "aid")
+	aid, err := idParam(c, "automation_id")
 	if err != nil {
 		return err
 	}
@@ -148,7 +109,7 @@ func (s *Server) deleteAutomation(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	aid, err := idParam(c, "aid")
+	aid, err := idParam(c, "automation_id")
 	if err != nil {
 		return err
 	}

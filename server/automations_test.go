@@ -42,7 +42,8 @@ func supportAutomations() []map[string]any {
 // startWorker works the database's River jobs until the test ends or stop is called.
 func startWorker(t *testing.T, a *api) (stop func()) {
 	t.Helper()
-	client, err := jobs.NewClient(a.db, jobs.Options{Periodic: []*river.PeriodicJob{}})
+	client, err := jobs.NewClient(a.db, jobs.Options{Periodic: []*river.PeriodicJob{},
+		Services: jobs.Services{Knowledge: a.deps.Knowledge, Automations: a.deps.Automations}})
 	require.NoError(t, err)
 	require.NoError(t, client.Start(context.Background()))
 	stopped := false
@@ -122,7 +123,7 @@ func (u *user) testBox(wsID int64, message string, vars map[string]string) match
 }
 
 func TestTrainingSwapsModelsAndTestBoxMatches(t *testing.T) {
-	a := newAPI(t)
+	a := newAPI(t, guards{})
 	owner := a.owner()
 	w := owner.createWorkspace("acme", nil)
 
@@ -232,7 +233,7 @@ func TestTrainingSwapsModelsAndTestBoxMatches(t *testing.T) {
 }
 
 func TestTrainingNeedsTwoActiveAutomations(t *testing.T) {
-	a := newAPI(t)
+	a := newAPI(t, guards{})
 	owner := a.owner()
 	w := owner.createWorkspace("acme", nil)
 	aut := supportAutomations()[0]
@@ -243,7 +244,7 @@ func TestTrainingNeedsTwoActiveAutomations(t *testing.T) {
 }
 
 func TestAutomationValidation(t *testing.T) {
-	a := newAPI(t)
+	a := newAPI(t, guards{})
 	owner := a.owner()
 	w := owner.createWorkspace("acme", nil)
 	four := []string{"where is my order", "Where is my ORDER ", "track my order", "has it shipped", "order status"}
@@ -315,7 +316,7 @@ type automationResp struct {
 }
 
 func TestAutomationImportExport(t *testing.T) {
-	a := newAPI(t)
+	a := newAPI(t, guards{})
 	owner := a.owner()
 	w := owner.createWorkspace("acme", nil)
 	csvCall := func(body string) resp {
@@ -390,7 +391,7 @@ func TestAutomationImportExport(t *testing.T) {
 }
 
 func TestAutomationRoles(t *testing.T) {
-	a := newAPI(t)
+	a := newAPI(t, guards{})
 	owner := a.owner()
 	v := newVictim(t, owner, "acme")
 	editor := owner.member(v.ws.ID, "ed@acme.test", "editor")

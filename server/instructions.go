@@ -80,7 +80,7 @@ func (s *Server) patchInstruction(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	nid, err := idParam(c, "nid")
+	nid, err := idParam(c, "instruction_id")
 	if err != nil {
 		return err
 	}
@@ -100,7 +100,7 @@ func (s *Server) deleteInstruction(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	nid, err := idParam(c, "nid")
+	nid, err := idParam(c, "instruction_id")
 	if err != nil {
 		return err
 	}
@@ -133,7 +133,7 @@ func (s *Server) instructionRevisions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	nid, err := idParam(c, "nid")
+	nid, err := idParam(c, "instruction_id")
 	if err != nil {
 		return err
 	}
@@ -161,7 +161,7 @@ func (s *Server) listTicketInstructions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, err := s.deps.Automations.TicketInstructions(c.UserContext(), id, strings.Clone(c.Params("ticket")))
+	list, err := s.deps.Automations.TicketInstructions(c.UserContext(), id, strings.Clone(c.Params("ticket_id")))
 	if err != nil {
 		return err
 	}
@@ -183,7 +183,7 @@ func (s *Server) addTicketInstruction(c *fiber.Ctx) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	t, err := s.deps.Automations.AddTicketInstruction(c.UserContext(), p, role, id, strings.Clone(c.Params("ticket")), req.Text)
+	t, err := s.deps.Automations.AddTicketInstruction(c.UserContext(), p, role, id, strings.Clone(c.Params("ticket_id")), req.Text)
 	if err != nil {
 		return err
 	}

@@ -16,7 +16,7 @@ type instructionResp struct {
 }
 
 func TestInstructions(t *testing.T) {
-	a := newAPI(t)
+	a := newAPI(t, guards{})
 	owner := a.owner()
 	w := owner.createWorkspace("acme", nil)
 	path := func(p string) string { return wsPath(w.ID, p) }

@@ -8,48 +8,9 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/deskmate/deskmate/account"
-	"github.com/deskmate/deskmate/jobs"
 	"github.com/deskmate/deskmate/knowledge"
 	"github.com/deskmate/deskmate/store"
 )
-
-// knowledgeRoutes adds knowledge bases, their documents and search under a
-// workspace. Viewers read and search; editors change content.
-func (s *Server) knowledgeRoutes(ws fiber.Router) {
-	if s.deps.Knowledge == nil && s.deps.DB != nil && s.deps.Workspaces != nil {
-		if kn, err := knowledge.New(knowledge.Options{DB: s.deps.DB, Models: s.deps.Workspaces, Logger: s.deps.Logger}); err == nil {
-			if s.deps.River != nil {
-				kn.SetQueue(jobs.Queue{Client: s.deps.River})
-			}
-			s.deps.Knowledge = kn
-		}
-	}
-	ws.Get("/knowledge-bases", s.listKnowledgeBases)
-	ws.Post("/knowledge-bases", s.createKnowledgeBase)
-	ws.Get("/knowledge-bases/:kb", s.getKnowledgeBase)
-	ws.Patch("/knowledge-bases/:kb", s.patchKnowledgeBase)
-	ws.Delete("/knowledge-bases/:kb", s.deleteKnowledgeBase)
-	ws.Get("/knowledge-bases/:kb/progress", s.knowledgeProgress)
-	ws.Get("/knowledge-bases/:kb/runs", s.knowledgeRuns)
-	ws.Get("/knowledge-bases/:kb/documents", s.listDocuments)
-	ws.Post("/knowledge-bases/:kb/documents", s.addDocument)
-	ws.Post("/knowledge-bases/:kb/uploads", s.uploadDocuments)
-	ws.Get("/knowledge-bases/:kb/documents/:doc", s.getDocument)
-	ws.Patch("/knowledge-bases/:kb/documents/:doc", s.patchDocument)
-	ws.Delete("/knowledge-bases/:kb/documents/:doc", s.deleteDocument)
-	ws.Post("/knowledge-bases/:kb/documents/:doc/resync", s.resyncDocument)
-	ws.Post("/knowledge-bases/:kb/documents/:doc/retry", s.retryDocument)
-	ws.Get("/knowledge-bases/:kb/documents/:doc/chunks", s.documentChunks)
-	ws.Post("/knowledge/search", s.searchKnowledge)
-}
-
-// kn returns the knowledge service, 503 when this server has none.
-func (s *Server) kn() (*knowledge.Service, error) {
-	if s.deps.Knowledge == nil {
-		return nil, &APIError{Status: fiber.StatusServiceUnavailable, Code: "unavailable", Message: "knowledge is not available on this server"}
-	}
-	return s.deps.Knowledge, nil
-}
 
 // knowledgeErr gives knowledge state conflicts their status.
 func knowledgeErr(err error) error {
@@ -66,8 +27,7 @@ func (s *Server) knowledgeAccess(c *fiber.Ctx, min account.Role) (*knowledge.Ser
 	if err != nil {
 		return nil, p, 0, err
 	}
-	kn, err := s.kn()
-	return kn, p, id, err
+	return s.deps.Knowledge, p, id, nil
 }
 
 // knowledgeRequest is what a knowledge endpoint acts on: the caller, the
@@ -87,7 +47,7 @@ func (s *Server) baseAccess(c *fiber.Ctx, min account.Role) (knowledgeRequest, e
 	if r.kn, r.p, r.ws, err = s.knowledgeAccess(c, min); err != nil {
 		return r, err
 	}
-	r.kb, err = idParam(c, "kb")
+	r.kb, err = idParam(c, "base_id")
 	return r, err
 }
 
@@ -97,7 +57,7 @@ func (s *Server) documentAccess(c *fiber.Ctx, min account.Role) (knowledgeReques
 	if err != nil {
 		return r, err
 	}
-	r.id, err = idParam(c, "doc")
+	r.id, err = idParam(c, "document_id")
 	return r, err
 }
 

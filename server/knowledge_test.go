@@ -47,7 +47,7 @@ func (u *user) upload(path string, files ...[2]string) resp {
 }
 
 func knowledgeFixture(t *testing.T, name string) string {
-	b, err := os.ReadFile(filepath.Join("..", "knowledge", "testdata", name))
+	b, err := os.ReadFile(filepath.Join("..", "knowledge", "parser", "testdata", name))
 	require.NoError(t, err)
 	return string(b)
 }
@@ -96,7 +96,7 @@ type docJSON struct {
 }
 
 func TestKnowledgeAPI(t *testing.T) {
-	a := newAPI(t)
+	a := newAPI(t, guards{})
 	a.startJobs()
 	owner := a.owner()
 	w := owner.createWorkspace("acme", nil)
@@ -274,7 +274,7 @@ func TestKnowledgeAPI(t *testing.T) {
 }
 
 func TestKnowledgeRoles(t *testing.T) {
-	a := newAPI(t)
+	a := newAPI(t, guards{})
 	owner := a.owner()
 	v := newVictim(t, owner, "acme")
 	editor := owner.member(v.ws.ID, "ed@acme.test", "editor")
@@ -301,7 +301,7 @@ func TestKnowledgeRoles(t *testing.T) {
 }
 
 func TestChangingTheEmbeddingModelQueuesReembedding(t *testing.T) {
-	a := newAPI(t)
+	a := newAPI(t, guards{})
 	owner := a.owner()
 	w := owner.createWorkspace("acme", nil)
 	_, err := store.EnsureKnowledgeEmbedder(ctx(t), a.db.Pool, w.ID, "builtin-hash-v1", store.EmbedderSpec{Provider: "builtin"})
@@ -324,7 +324,7 @@ func TestChangingTheEmbeddingModelQueuesReembedding(t *testing.T) {
 }
 
 func TestDocumentChunksShowWhatWasStored(t *testing.T) {
-	a := newAPI(t)
+	a := newAPI(t, guards{})
 	a.startJobs()
 	owner := a.owner()
 	w := owner.createWorkspace("acme", nil)
@@ -362,7 +362,7 @@ func TestDocumentChunksShowWhatWasStored(t *testing.T) {
 // escaped, canonical form), and that form must fit the guard's limit: a URL
 // short in bytes but long once escaped is refused, not stored to fail later.
 func TestWebSourceURLsAreStoredAsChecked(t *testing.T) {
-	a := newAPI(t)
+	a := newAPI(t, guards{})
 	owner := a.owner()
 	w := owner.createWorkspace("acme", nil)
 	var kb struct {

@@ -13,7 +13,7 @@ import (
 // limit by SQL (fast), the next addition answers 409 limit_reached naming
 // the limit, and after deleting one row the same request succeeds.
 func TestWorkspaceLimits(t *testing.T) {
-	a := newAPI(t)
+	a := newAPI(t, guards{})
 	owner := a.owner()
 	w := owner.createWorkspace("acme", nil)
 	other := owner.createWorkspace("other", nil)

@@ -67,7 +67,7 @@ func (s *Server) patchMember(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	uid, err := idParam(c, "uid")
+	uid, err := idParam(c, "user_id")
 	if err != nil {
 		return err
 	}
@@ -89,7 +89,7 @@ func (s *Server) deleteMember(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	uid, err := idParam(c, "uid")
+	uid, err := idParam(c, "user_id")
 	if err != nil {
 		return err
 	}
@@ -158,7 +158,7 @@ func (s *Server) deleteInvitation(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	iid, err := idParam(c, "iid")
+	iid, err := idParam(c, "invitation_id")
 	if err != nil {
 		return err
 	}
@@ -254,7 +254,7 @@ func (s *Server) deleteToken(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	tid, err := idParam(c, "tid")
+	tid, err := idParam(c, "token_id")
 	if err != nil {
 		return err
 	}

@@ -10,8 +10,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/deskmate/deskmate/internal/netguard"
-	"github.com/deskmate/deskmate/knowledge"
-	"github.com/deskmate/deskmate/server"
 )
 
 // ollamaEmbed answers Ollama's /api/embed for one model with vectors of 768
@@ -36,13 +34,9 @@ func ollamaEmbed(t *testing.T) *httptest.Server {
 
 func TestCheckingTheEmbeddingSettings(t *testing.T) {
 	provider := ollamaEmbed(t)
-	a := newAPI(t, func(d *server.Deps) {
-		guard, err := netguard.New([]string{"127.0.0.1"})
-		require.NoError(t, err)
-		kn, err := knowledge.New(knowledge.Options{DB: d.DB, Models: d.Workspaces, ModelGuard: guard})
-		require.NoError(t, err)
-		d.Knowledge = kn
-	})
+	guard, err := netguard.New([]string{"127.0.0.1"})
+	require.NoError(t, err)
+	a := newAPI(t, guards{model: guard})
 	owner := a.owner()
 	w := owner.createWorkspace("acme", nil)
 	type checkJSON struct {

@@ -8,9 +8,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/deskmate/deskmate/internal/netguard"
-	"github.com/deskmate/deskmate/jobs"
-	"github.com/deskmate/deskmate/knowledge"
-	"github.com/deskmate/deskmate/server"
 )
 
 // A provider URL the model guard would refuse is refused when saved, with
@@ -22,7 +19,7 @@ func TestModelProviderURLIsCheckedOnSave(t *testing.T) {
 	}{{nil, 422}, {[]string{"127.0.0.1"}, 200}, {[]string{"127.0.0.1:11434"}, 200}} {
 		guard, err := netguard.New(tc.allow, netguard.WithAllowListName("DESKMATE_MODEL_ALLOWLIST"))
 		require.NoError(t, err)
-		a := newAPI(t, func(d *server.Deps) { d.Workspaces.ModelGuard = guard })
+		a := newAPI(t, guards{model: guard})
 		owner := a.owner()
 		w := owner.createWorkspace("acme", nil)
 		r := owner.call("PUT", wsPath(w.ID, "/model-settings"), map[string]any{"provider": "ollama",
@@ -78,13 +75,7 @@ func TestModelAndWebAllowListsAreSeparate(t *testing.T) {
 			require.NoError(t, err)
 			webGuard, err := netguard.New(tc.webAllow)
 			require.NoError(t, err)
-			a := newAPI(t, func(d *server.Deps) {
-				d.Workspaces.ModelGuard = modelGuard
-				kn, err := knowledge.New(knowledge.Options{DB: d.DB, Models: d.Workspaces, Guard: webGuard, ModelGuard: modelGuard, CrawlDelay: -1})
-				require.NoError(t, err)
-				kn.SetQueue(jobs.Queue{Client: d.River})
-				d.Knowledge = kn
-			})
+			a := newAPI(t, guards{web: webGuard, model: modelGuard})
 			owner := a.owner()
 			w := owner.createWorkspace("acme", nil)
 

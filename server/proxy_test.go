@@ -20,7 +20,7 @@ func behindProxy() []string {
 }
 
 func TestBehindATrustedProxy(t *testing.T) {
-	a := newAPI(t, func(d *server.Deps) { d.TrustedProxies = []netip.Prefix{testPeer} })
+	a := newAPI(t, guards{}, func(d *server.Deps) { d.TrustedProxies = []netip.Prefix{testPeer} })
 	u := a.anon()
 	r := u.call("POST", "/api/setup", map[string]string{"email": "owner@deskmate.test", "name": "Olivia", "password": goodPassword},
 		behindProxy()...)
@@ -35,7 +35,7 @@ func TestBehindATrustedProxy(t *testing.T) {
 }
 
 func TestForwardedHeadersFromAnUntrustedPeerAreIgnored(t *testing.T) {
-	a := newAPI(t)
+	a := newAPI(t, guards{})
 	u := a.anon()
 	u.host = "deskmate.example.net"
 	r := u.call("POST", "/api/setup", map[string]string{"email": "owner@deskmate.test", "name": "Olivia", "password": goodPassword},

@@ -35,7 +35,7 @@ func gzipBomb(t *testing.T) []byte {
 // decompresses) it: a 300 MiB double-gzip bomb sent without signing in costs
 // the server next to nothing.
 func TestCompressedBodiesAreRefusedUnread(t *testing.T) {
-	a := newAPI(t)
+	a := newAPI(t, guards{})
 	bomb := gzipBomb(t)
 	require.Less(t, len(bomb), 4096)
 
@@ -70,7 +70,7 @@ func TestCompressedBodiesAreRefusedUnread(t *testing.T) {
 
 // Invitation tokens travel in the path; no log line shows them.
 func TestLogsRedactInvitationTokens(t *testing.T) {
-	a := newAPI(t)
+	a := newAPI(t, guards{})
 	owner := a.owner()
 	w := owner.createWorkspace("acme", nil)
 	var inv struct {

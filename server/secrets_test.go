@@ -11,7 +11,7 @@ import (
 )
 
 func TestSecretsNeverLeaveTheServerInClear(t *testing.T) {
-	a := newAPI(t)
+	a := newAPI(t, guards{})
 	owner := a.owner()
 	v := newVictim(t, owner, "acme")
 	const gorgiasKey = "gorgias-KEY-4f9a2c7e1b"

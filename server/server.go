@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -31,11 +32,9 @@ type Deps struct {
 	Instance   store.Instance
 	Accounts   *account.Service
 	Workspaces *workspace.Service
-	// Automations serves automations, training, instructions and tags; nil
-	// builds one on DB that queues training on River.
+	// Automations serves automations, training, instructions and tags.
 	Automations *automation.Service
-	// Knowledge serves knowledge bases and search; nil builds one on DB and
-	// Workspaces that queues its jobs on River.
+	// Knowledge serves knowledge bases and search.
 	Knowledge *knowledge.Service
 	BodyLimit int64
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For,
@@ -54,8 +53,11 @@ type Server struct {
 	insecureOnce sync.Once
 }
 
-// New builds the Fiber app with every route.
-func New(deps Deps) *Server {
+// New builds the Fiber app with every route (routes.go).
+func New(deps Deps) (*Server, error) {
+	if deps.DB == nil || deps.River == nil || deps.Accounts == nil || deps.Workspaces == nil || deps.Knowledge == nil || deps.Automations == nil {
+		return nil, errors.New("server: DB, River, Accounts, Workspaces, Knowledge and Automations are required")
+	}
 	if deps.Logger == nil {
 		deps.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -88,55 +90,9 @@ func New(deps Deps) *Server {
 		deps.Logger.Error("panic in handler", "request_id", requestID(c), "panic", e)
 	}}))
 
-	app.Get("/healthz", s.healthz)
-	app.Get("/readyz", s.readyz)
-
-	app.Use(securityHeaders)
-
-	api := app.Group("/api", s.authenticate)
-	api.Get("/setup", s.getSetup)
-	api.Post("/setup", s.postSetup)
-	api.Post("/auth/login", s.login)
-	api.Post("/auth/logout", s.logout)
-	api.Post("/auth/logout-all", s.logoutAll)
-	api.Get("/auth/me", s.me)
-	api.Put("/auth/password", s.changePassword)
-	api.Get("/invitations/:token", s.getInvitation)
-	api.Post("/invitations/:token/accept", s.acceptInvitation)
-
-	api.Get("/workspaces", requireAuth, s.listWorkspaces)
-	api.Post("/workspaces", requireAuth, s.createWorkspace)
-	ws := api.Group("/workspaces/:wid", requireAuth, s.workspaceAccess)
-	ws.Get("", s.getWorkspace)
-	ws.Patch("", s.patchWorkspace)
-	ws.Delete("", s.deleteWorkspace)
-	ws.Get("/gorgias", s.getGorgias)
-	ws.Put("/gorgias", s.putGorgias)
-	ws.Get("/model-settings", s.getModelSettings)
-	ws.Put("/model-settings", s.putModelSettings)
-	ws.Post("/model-settings/check", s.checkModelSettings)
-	ws.Get("/members", s.listMembers)
-	ws.Post("/members", s.addMember)
-	ws.Patch("/members/:uid", s.patchMember)
-	ws.Delete("/members/:uid", s.deleteMember)
-	ws.Get("/invitations", s.listInvitations)
-	ws.Post("/invitations", s.createInvitation)
-	ws.Delete("/invitations/:iid", s.deleteInvitation)
-	ws.Get("/tokens", s.listTokens)
-	ws.Post("/tokens", s.createToken)
-	ws.Delete("/tokens/:tid", s.deleteToken)
-	ws.Get("/audit", s.auditLog)
-	s.automationRoutes(ws)
-	s.knowledgeRoutes(ws)
-
-	api.All("/*", func(c *fiber.Ctx) error {
-		return &APIError{Status: fiber.StatusNotFound, Code: "not_found", Message: "no API endpoint " + c.Method() + " " + c.Path()}
-	})
-
-	web := &spa{files: deps.Web, built: deps.WebBuilt && deps.Web != nil}
-	app.Get("/*", web.handle)
+	s.routes(app)
 	s.app = app
-	return s
+	return s, nil
 }
 
 // Serve answers HTTP on ln until Shutdown.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -17,7 +18,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/deskmate/deskmate/internal/testdb"
-	"github.com/deskmate/deskmate/jobs"
 	"github.com/deskmate/deskmate/server"
 	"github.com/deskmate/deskmate/store"
 )
@@ -36,20 +36,22 @@ type setup struct {
 
 func newSetup(t *testing.T, db *store.DB, mutate func(*server.Deps)) *setup {
 	t.Helper()
-	client, err := jobs.NewClient(db, jobs.Options{Periodic: []*river.PeriodicJob{}})
-	require.NoError(t, err)
+	deps := testDeps(t, db, slog.New(slog.DiscardHandler), guards{})
+	client := deps.River
 	require.NoError(t, client.Start(context.Background()))
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		_ = client.Stop(ctx)
 	})
-	deps := server.Deps{DB: db, River: client, Web: webApp, WebBuilt: true, BodyLimit: 4096,
-		Instance: store.Instance{ID: "11111111-2222-3333-4444-555555555555"}}
+	deps.BodyLimit = 4096
+	deps.Instance = store.Instance{ID: "11111111-2222-3333-4444-555555555555"}
 	if mutate != nil {
 		mutate(&deps)
 	}
-	return &setup{srv: server.New(deps), db: db, river: client}
+	srv, err := server.New(deps)
+	require.NoError(t, err)
+	return &setup{srv: srv, db: db, river: client}
 }
 
 func (s *setup) do(t *testing.T, method, path string, body io.Reader, header ...string) (*http.Response, []byte) {

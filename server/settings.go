@@ -122,13 +122,9 @@ func (s *Server) checkModelSettings(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	kn, err := s.kn()
-	if err != nil {
-		return err
-	}
 	ctx, cancel := context.WithTimeout(c.UserContext(), 30*time.Second)
 	defer cancel()
-	check, err := kn.CheckEmbedder(ctx, id)
+	check, err := s.deps.Knowledge.CheckEmbedder(ctx, id)
 	out := fiber.Map{"ok": err == nil, "embedding_model": check.Model, "dimensions": check.Dimensions,
 		"took_ms": float64(check.Took.Microseconds()) / 1000}
 	if err != nil {

@@ -109,7 +109,7 @@ func (s *Server) createSmartTag(c *fiber.Ctx) error {
 }
 
 func (s *Server) patchSmartTag(c *fiber.Ctx) error {
-	sid, err := idParam(c, "sid")
+	sid, err := idParam(c, "smart_tag_id")
 	if err != nil {
 		return err
 	}
@@ -140,7 +140,7 @@ func (s *Server) deleteSmartTag(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	sid, err := idParam(c, "sid")
+	sid, err := idParam(c, "smart_tag_id")
 	if err != nil {
 		return err
 	}

@@ -29,7 +29,7 @@ func (c tagConfig) systemName(key string) string {
 }
 
 func TestTagConfiguration(t *testing.T) {
-	a := newAPI(t)
+	a := newAPI(t, guards{})
 	owner := a.owner()
 	w := owner.createWorkspace("acme", map[string]any{"managed_tags": []string{"deskmate"}})
 	path := func(p string) string { return wsPath(w.ID, p) }

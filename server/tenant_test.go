@@ -159,7 +159,7 @@ func requireIsolated(t *testing.T, outsider *user, v victim, endpoints []endpoin
 }
 
 func TestTenantIsolationMatrix(t *testing.T) {
-	a := newAPI(t)
+	a := newAPI(t, guards{})
 	owner := a.owner()
 	victimA := newVictim(t, owner, "alpha")
 	victimB := newVictim(t, owner, "bravo")
@@ -205,7 +205,7 @@ func TestTenantIsolationMatrix(t *testing.T) {
 }
 
 func TestRolesAreEnforced(t *testing.T) {
-	a := newAPI(t)
+	a := newAPI(t, guards{})
 	owner := a.owner()
 	v := newVictim(t, owner, "acme")
 	editor := owner.member(v.ws.ID, "ed@acme.test", "editor")

@@ -23,7 +23,7 @@ func (s *Server) workspaceAccess(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := idParam(c, "wid")
+	id, err := idParam(c, "workspace_id")
 	if err != nil {
 		return err
 	}

@@ -46,15 +46,15 @@ type gorgiasSetting struct {
 
 // Gorgias returns the connection of a workspace.
 func (s *Service) Gorgias(ctx context.Context, id int64) (Gorgias, error) {
-	w, err := store.WorkspaceByID(ctx, s.DB.Pool, id)
+	w, err := store.WorkspaceByID(ctx, s.db.Pool, id)
 	if err != nil {
 		return Gorgias{}, err
 	}
 	var set gorgiasSetting
-	if err := store.WorkspaceSetting(ctx, s.DB.Pool, id, "gorgias", &set); err != nil && !errors.Is(err, store.ErrNotFound) {
+	if err := store.WorkspaceSetting(ctx, s.db.Pool, id, "gorgias", &set); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return Gorgias{}, err
 	}
-	hint, err := store.SecretHint(ctx, s.DB.Pool, id, SecretGorgiasAPIKey)
+	hint, err := store.SecretHint(ctx, s.db.Pool, id, SecretGorgiasAPIKey)
 	return Gorgias{Domain: w.GorgiasDomain, APIUser: set.APIUser, APIKeySet: hint != "", APIKeyHint: hint}, err
 }
 
@@ -78,7 +78,7 @@ func (s *Service) PutGorgias(ctx context.Context, p account.Principal, role acco
 	if err := v.Err(); err != nil {
 		return Gorgias{}, err
 	}
-	err := s.DB.InTx(ctx, func(tx pgx.Tx) error {
+	err := s.db.InTx(ctx, func(tx pgx.Tx) error {
 		w, err := store.WorkspaceByID(ctx, tx, id)
 		if err != nil {
 			return err
@@ -158,14 +158,14 @@ var DefaultModelSettings = ModelSettings{Provider: "builtin"}
 
 // ModelSettings returns a workspace's model settings.
 func (s *Service) ModelSettings(ctx context.Context, id int64) (ModelSettings, error) {
-	if _, err := store.WorkspaceByID(ctx, s.DB.Pool, id); err != nil {
+	if _, err := store.WorkspaceByID(ctx, s.db.Pool, id); err != nil {
 		return ModelSettings{}, err
 	}
 	m := DefaultModelSettings
-	if err := store.WorkspaceSetting(ctx, s.DB.Pool, id, "model", &m); err != nil && !errors.Is(err, store.ErrNotFound) {
+	if err := store.WorkspaceSetting(ctx, s.db.Pool, id, "model", &m); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return ModelSettings{}, err
 	}
-	hint, err := store.SecretHint(ctx, s.DB.Pool, id, SecretLLMAPIKey)
+	hint, err := store.SecretHint(ctx, s.db.Pool, id, SecretLLMAPIKey)
 	m.APIKeySet, m.APIKeyHint = hint != "", hint
 	return m, err
 }
@@ -189,11 +189,11 @@ func (s *Service) PutModelSettings(ctx context.Context, p account.Principal, rol
 		} else {
 			// Store the form that is checked and called, never the raw input.
 			m.BaseURL = u.String()
-			if s.ModelGuard != nil {
+			if s.modelGuard != nil {
 				// Only a refusal counts: a provider that does not resolve yet
 				// may be started later.
 				var be *netguard.BlockedError
-				if cu, err := s.ModelGuard.CheckURL(ctx, m.BaseURL); errors.As(err, &be) {
+				if cu, err := s.modelGuard.CheckURL(ctx, m.BaseURL); errors.As(err, &be) {
 					v.Add("base_url", be.Error())
 				} else if err == nil {
 					m.BaseURL = cu.String()
@@ -217,7 +217,7 @@ func (s *Service) PutModelSettings(ctx context.Context, p account.Principal, rol
 	if err := v.Err(); err != nil {
 		return ModelSettings{}, err
 	}
-	err := s.DB.InTx(ctx, func(tx pgx.Tx) error {
+	err := s.db.InTx(ctx, func(tx pgx.Tx) error {
 		old := DefaultModelSettings
 		if err := store.WorkspaceSetting(ctx, tx, id, "model", &old); err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
@@ -265,14 +265,14 @@ func (s *Service) PutModelSettings(ctx context.Context, p account.Principal, rol
 // Secret decrypts a workspace secret for use by Deskmate itself (never for an
 // API response); "" when it is not set.
 func (s *Service) Secret(ctx context.Context, workspaceID int64, name string) (secret.Redacted, error) {
-	row, err := store.GetSecret(ctx, s.DB.Pool, workspaceID, name)
+	row, err := store.GetSecret(ctx, s.db.Pool, workspaceID, name)
 	if errors.Is(err, store.ErrNotFound) {
 		return "", nil
 	}
 	if err != nil {
 		return "", err
 	}
-	plain, err := s.Box.Open(row.Ciphertext, AAD(workspaceID, name))
+	plain, err := s.box.Open(row.Ciphertext, AAD(workspaceID, name))
 	return secret.Redacted(plain), err
 }
 
@@ -290,7 +290,7 @@ func (s *Service) putSecret(ctx context.Context, q store.Querier, workspaceID in
 	if value == "" {
 		return store.DeleteSecret(ctx, q, workspaceID, name)
 	}
-	ct, err := s.Box.Seal(value, AAD(workspaceID, name))
+	ct, err := s.box.Seal(value, AAD(workspaceID, name))
 	if err != nil {
 		return err
 	}

@@ -33,7 +33,15 @@ var (
 
 // Service implements workspace rules on a database.
 type Service struct {
-	DB  *store.DB
+	db         *store.DB
+	box        *secret.Box
+	modelGuard *netguard.Guard
+}
+
+// Options are what a Service needs.
+type Options struct {
+	DB *store.DB
+	// Box encrypts and decrypts the workspace's credentials.
 	Box *secret.Box
 	// ModelGuard, when set, checks a model provider's URL on save, so that
 	// an address Deskmate would refuse to call is refused at once, with the
@@ -41,6 +49,14 @@ type Service struct {
 	// guard of model providers (DESKMATE_MODEL_ALLOWLIST), the one the
 	// knowledge service calls them through, not the web sources' guard.
 	ModelGuard *netguard.Guard
+}
+
+// New returns a Service.
+func New(o Options) (*Service, error) {
+	if o.DB == nil || o.Box == nil {
+		return nil, errors.New("workspace: DB and Box are required")
+	}
+	return &Service{db: o.DB, box: o.Box, modelGuard: o.ModelGuard}, nil
 }
 
 // Input is a workspace create or update; nil fields are left as they are.
@@ -69,7 +85,7 @@ func (s *Service) Create(ctx context.Context, p account.Principal, in Input) (st
 		return store.Workspace{}, err
 	}
 	var out store.Workspace
-	err := s.DB.InTx(ctx, func(tx pgx.Tx) error {
+	err := s.db.InTx(ctx, func(tx pgx.Tx) error {
 		if err := checkTagSets(ctx, tx, p, w); err != nil {
 			return err
 		}
@@ -97,7 +113,7 @@ func (s *Service) Update(ctx context.Context, p account.Principal, role account.
 		return store.Workspace{}, account.ErrForbidden
 	}
 	var out store.Workspace
-	err := s.DB.InTx(ctx, func(tx pgx.Tx) error {
+	err := s.db.InTx(ctx, func(tx pgx.Tx) error {
 		old, err := store.WorkspaceByID(ctx, tx, id)
 		if err != nil {
 			return err
@@ -142,7 +158,7 @@ func (s *Service) Delete(ctx context.Context, p account.Principal, role account.
 	if !role.AtLeast(account.RoleOwner) {
 		return account.ErrForbidden
 	}
-	return s.DB.InTx(ctx, func(tx pgx.Tx) error {
+	return s.db.InTx(ctx, func(tx pgx.Tx) error {
 		w, err := store.WorkspaceByID(ctx, tx, id)
 		if err != nil {
 			return err

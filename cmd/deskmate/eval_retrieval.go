@@ -22,10 +22,8 @@ import (
 	"github.com/deskmate/deskmate/config"
 	"github.com/deskmate/deskmate/internal/app"
 	"github.com/deskmate/deskmate/internal/secret"
-	"github.com/deskmate/deskmate/jobs"
 	"github.com/deskmate/deskmate/knowledge"
 	"github.com/deskmate/deskmate/store"
-	"github.com/deskmate/deskmate/workspace"
 )
 
 func init() {
@@ -109,16 +107,12 @@ func evalRetrieval(ctx context.Context, cfg *config.Config, logger *slog.Logger,
 	if err != nil {
 		return err
 	}
-	models := &workspace.Service{DB: rt.DB, Box: secret.NewBox(key)}
-	kn, err := knowledge.New(knowledge.Options{DB: rt.DB, Models: models, Logger: logger})
+	svc, err := wire(cfg, rt.DB, wireOptions{box: secret.NewBox(key), logger: logger, workers: max(cfg.Workers, 2),
+		riverLog: newLogger(cfg, stderr, max(cfg.LogLevel, slog.LevelWarn)).With("component", "river"), periodic: []*river.PeriodicJob{}})
 	if err != nil {
 		return err
 	}
-	client, err := jobs.NewClient(rt.DB, jobs.Options{MaxWorkers: max(cfg.Workers, 2), Logger: newLogger(cfg, stderr, max(cfg.LogLevel, slog.LevelWarn)).With("component", "river"),
-		Knowledge: kn, Periodic: []*river.PeriodicJob{}})
-	if err != nil {
-		return err
-	}
+	kn, client := svc.knowledge, svc.river
 	if err := client.Start(context.WithoutCancel(ctx)); err != nil {
 		return err
 	}

@@ -33,7 +33,8 @@ func seedSecret(t *testing.T, env map[string]string, plain string) int64 {
 	require.NoError(t, err)
 	w, err := store.CreateWorkspace(ctx, db.Pool, store.Workspace{Slug: "acme", Name: "Acme", ManagedTags: []string{}})
 	require.NoError(t, err)
-	svc := &workspace.Service{DB: db, Box: box}
+	svc, err := workspace.New(workspace.Options{DB: db, Box: box})
+	require.NoError(t, err)
 	key := plain
 	_, err = svc.PutGorgias(ctx, account.Principal{User: store.User{ID: 0, Email: "test"}}, account.RoleOwner, w.ID,
 		workspace.GorgiasInput{Domain: "acme", APIKey: &key})
@@ -56,7 +57,9 @@ func readSecret(t *testing.T, env map[string]string, wsID int64) (string, string
 	require.NoError(t, err)
 	kid, err := secret.KeyIDOf(row.Ciphertext)
 	require.NoError(t, err)
-	got, err := (&workspace.Service{DB: db, Box: box}).Secret(ctx, wsID, workspace.SecretGorgiasAPIKey)
+	svc, err := workspace.New(workspace.Options{DB: db, Box: box})
+	require.NoError(t, err)
+	got, err := svc.Secret(ctx, wsID, workspace.SecretGorgiasAPIKey)
 	require.NoError(t, err)
 	return got.Reveal(), kid
 }

@@ -10,17 +10,11 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/deskmate/deskmate/account"
-	"github.com/deskmate/deskmate/automation"
 	"github.com/deskmate/deskmate/config"
 	"github.com/deskmate/deskmate/internal/app"
 	"github.com/deskmate/deskmate/internal/buildinfo"
-	"github.com/deskmate/deskmate/internal/netguard"
-	"github.com/deskmate/deskmate/jobs"
-	"github.com/deskmate/deskmate/knowledge"
 	"github.com/deskmate/deskmate/server"
 	"github.com/deskmate/deskmate/web"
-	"github.com/deskmate/deskmate/workspace"
 )
 
 // serve runs workers and, with http, the web server until ctx is cancelled
@@ -62,9 +56,18 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout,
 	if err != nil {
 		return err
 	}
-	accounts := &account.Service{DB: rt.DB, Logger: logger}
+	// River reports routine activity at info level every few seconds; keep
+	// its warnings and errors unless debug logging is on.
+	riverLogger := newLogger(cfg, stderr, max(cfg.LogLevel, slog.LevelWarn)).With("component", "river")
+	if cfg.LogLevel <= slog.LevelDebug {
+		riverLogger = logger.With("component", "river")
+	}
+	svc, err := wire(cfg, rt.DB, wireOptions{box: box, logger: logger, riverLog: riverLogger, workers: cfg.Workers})
+	if err != nil {
+		return err
+	}
 	if cfg.AdminEmail != "" {
-		created, err := accounts.Bootstrap(ctx, cfg.AdminEmail, cfg.AdminPassword)
+		created, err := svc.accounts.Bootstrap(ctx, cfg.AdminEmail, cfg.AdminPassword)
 		if err != nil {
 			return err
 		}
@@ -72,34 +75,7 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout,
 			logger.Info("created the instance owner from DESKMATE_ADMIN_EMAIL", "email", cfg.AdminEmail)
 		}
 	}
-
-	// River reports routine activity at info level every few seconds; keep
-	// its warnings and errors unless debug logging is on.
-	riverLogger := newLogger(cfg, stderr, max(cfg.LogLevel, slog.LevelWarn)).With("component", "river")
-	if cfg.LogLevel <= slog.LevelDebug {
-		riverLogger = logger.With("component", "river")
-	}
-	// Two outbound guards: web sources and model providers each reach only
-	// the private destinations allowed for them, so that a local model
-	// provider does not open local services to knowledge URLs.
-	webGuard, err := netguard.New(netguard.ParseAllowList(cfg.URLAllowList))
-	if err != nil {
-		return fmt.Errorf("DESKMATE_URL_ALLOWLIST: %w", err)
-	}
-	modelGuard, err := netguard.New(netguard.ParseAllowList(cfg.ModelAllowList), netguard.WithAllowListName("DESKMATE_MODEL_ALLOWLIST"))
-	if err != nil {
-		return fmt.Errorf("DESKMATE_MODEL_ALLOWLIST: %w", err)
-	}
-	workspaces := &workspace.Service{DB: rt.DB, Box: box, ModelGuard: modelGuard}
-	kn, err := knowledge.New(knowledge.Options{DB: rt.DB, Models: workspaces, Guard: webGuard, ModelGuard: modelGuard,
-		Logger: logger.With("component", "knowledge")})
-	if err != nil {
-		return err
-	}
-	riverClient, err := jobs.NewClient(rt.DB, jobs.Options{MaxWorkers: cfg.Workers, Logger: riverLogger, Knowledge: kn})
-	if err != nil {
-		return fmt.Errorf("job queue: %w", err)
-	}
+	riverClient := svc.river
 	// River's own context outlives the signal: shutdown stops it gracefully.
 	if err := riverClient.Start(context.WithoutCancel(ctx)); err != nil {
 		return fmt.Errorf("start job queue: %w", err)
@@ -113,12 +89,14 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout,
 		if !built {
 			logger.Warn("UI not built: run make web")
 		}
-		srv = server.New(server.Deps{
+		srv, err = server.New(server.Deps{
 			Logger: logger, DB: rt.DB, EmbeddedDB: rt.Embedded != nil, River: riverClient, Instance: instance,
-			Accounts: accounts, Workspaces: workspaces, Knowledge: kn,
-			Automations: &automation.Service{DB: rt.DB, Queue: jobs.TrainQueue{Client: riverClient}},
-			BodyLimit:   cfg.BodyLimit, TrustedProxies: cfg.TrustedProxies, Web: files, WebBuilt: built,
+			Accounts: svc.accounts, Workspaces: svc.workspaces, Knowledge: svc.knowledge, Automations: svc.automations,
+			BodyLimit: cfg.BodyLimit, TrustedProxies: cfg.TrustedProxies, Web: files, WebBuilt: built,
 		})
+		if err != nil {
+			return err
+		}
 		go func() { serveErr <- srv.Serve(ln) }()
 		if cfg.LogFormat == "text" {
 			fmt.Fprintf(stdout, "Deskmate is ready: %s\n", displayURL(ln.Addr()))

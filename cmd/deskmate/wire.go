@@ -1,0 +1,79 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+
+	"github.com/deskmate/deskmate/account"
+	"github.com/deskmate/deskmate/automation"
+	"github.com/deskmate/deskmate/config"
+	"github.com/deskmate/deskmate/internal/netguard"
+	"github.com/deskmate/deskmate/internal/secret"
+	"github.com/deskmate/deskmate/jobs"
+	"github.com/deskmate/deskmate/knowledge"
+	"github.com/deskmate/deskmate/store"
+	"github.com/deskmate/deskmate/workspace"
+)
+
+// services is everything Deskmate runs, built once, here, and handed to the
+// HTTP server and the job workers.
+type services struct {
+	accounts    *account.Service
+	workspaces  *workspace.Service
+	knowledge   *knowledge.Service
+	automations *automation.Service
+	// river works jobs (and inserts those the services queue through jobs.Queue).
+	river *river.Client[pgx.Tx]
+}
+
+// wireOptions are what differs between the commands that wire services.
+type wireOptions struct {
+	box      *secret.Box
+	logger   *slog.Logger
+	riverLog *slog.Logger
+	workers  int
+	periodic []*river.PeriodicJob // nil: Deskmate's own periodic jobs
+}
+
+// wire builds every service with its dependencies. Any error is a setup
+// problem that stops start-up.
+func wire(cfg *config.Config, db *store.DB, o wireOptions) (*services, error) {
+	// Two outbound guards: web sources and model providers each reach only
+	// the private destinations allowed for them, so that a local model
+	// provider does not open local services to knowledge URLs.
+	webGuard, err := netguard.New(netguard.ParseAllowList(cfg.URLAllowList))
+	if err != nil {
+		return nil, fmt.Errorf("DESKMATE_URL_ALLOWLIST: %w", err)
+	}
+	modelGuard, err := netguard.New(netguard.ParseAllowList(cfg.ModelAllowList), netguard.WithAllowListName("DESKMATE_MODEL_ALLOWLIST"))
+	if err != nil {
+		return nil, fmt.Errorf("DESKMATE_MODEL_ALLOWLIST: %w", err)
+	}
+	queue, err := jobs.NewQueue(db)
+	if err != nil {
+		return nil, err
+	}
+	s := &services{}
+	if s.accounts, err = account.New(account.Options{DB: db, Logger: o.logger}); err != nil {
+		return nil, err
+	}
+	if s.workspaces, err = workspace.New(workspace.Options{DB: db, Box: o.box, ModelGuard: modelGuard}); err != nil {
+		return nil, err
+	}
+	if s.knowledge, err = knowledge.New(knowledge.Options{DB: db, Models: s.workspaces, Queue: queue,
+		Guard: webGuard, ModelGuard: modelGuard, Logger: o.logger.With("component", "knowledge")}); err != nil {
+		return nil, err
+	}
+	if s.automations, err = automation.New(automation.Options{DB: db, Queue: queue}); err != nil {
+		return nil, err
+	}
+	s.river, err = jobs.NewClient(db, jobs.Options{MaxWorkers: o.workers, Logger: o.riverLog, Periodic: o.periodic,
+		Services: jobs.Services{Knowledge: s.knowledge, Automations: s.automations}})
+	if err != nil {
+		return nil, fmt.Errorf("job queue: %w", err)
+	}
+	return s, nil
+}
