@@ -3,19 +3,23 @@ package store
 import (
 	"context"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // APIToken is a workspace-scoped credential for automation.
 type APIToken struct {
-	ID          int64
-	WorkspaceID int64
-	Name        string
-	Role        string
-	Prefix      string
-	CreatedAt   time.Time
-	LastUsedAt  *time.Time
-	RevokedAt   *time.Time
+	ID          int64      `db:"id"`
+	WorkspaceID int64      `db:"workspace_id"`
+	Name        string     `db:"name"`
+	Role        string     `db:"role"`
+	Prefix      string     `db:"prefix"`
+	CreatedAt   time.Time  `db:"created_at"`
+	LastUsedAt  *time.Time `db:"last_used_at"`
+	RevokedAt   *time.Time `db:"revoked_at"`
 }
+
+const apiTokenColumns = `id, workspace_id, name, role, prefix, created_at, last_used_at, revoked_at`
 
 // CreateAPIToken stores a token under its hash.
 func CreateAPIToken(ctx context.Context, q Querier, t APIToken, tokenHash []byte, createdBy int64) (APIToken, error) {
@@ -28,11 +32,8 @@ func CreateAPIToken(ctx context.Context, q Querier, t APIToken, tokenHash []byte
 
 // APITokenByHash returns a live (not revoked) token.
 func APITokenByHash(ctx context.Context, q Querier, tokenHash []byte) (APIToken, error) {
-	var t APIToken
-	err := q.QueryRow(ctx, `
-		SELECT id, workspace_id, name, role, prefix, created_at, last_used_at, revoked_at
-		FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL`, tokenHash).
-		Scan(&t.ID, &t.WorkspaceID, &t.Name, &t.Role, &t.Prefix, &t.CreatedAt, &t.LastUsedAt, &t.RevokedAt)
+	t, err := queryOne(ctx, q, pgx.RowToStructByName[APIToken], `SELECT `+apiTokenColumns+`
+		FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL`, tokenHash)
 	return t, wrap("api token", err)
 }
 
@@ -45,29 +46,14 @@ func TouchAPIToken(ctx context.Context, q Querier, id int64) error {
 
 // APITokens lists a workspace's tokens, newest first.
 func APITokens(ctx context.Context, q Querier, workspaceID int64) ([]APIToken, error) {
-	rows, err := q.Query(ctx, `
-		SELECT id, workspace_id, name, role, prefix, created_at, last_used_at, revoked_at
+	out, err := queryAll(ctx, q, pgx.RowToStructByName[APIToken], `SELECT `+apiTokenColumns+`
 		FROM api_tokens WHERE workspace_id = $1 ORDER BY id DESC`, workspaceID)
-	if err != nil {
-		return nil, wrap("api tokens", err)
-	}
-	defer rows.Close()
-	out := []APIToken{}
-	for rows.Next() {
-		var t APIToken
-		if err := rows.Scan(&t.ID, &t.WorkspaceID, &t.Name, &t.Role, &t.Prefix, &t.CreatedAt, &t.LastUsedAt, &t.RevokedAt); err != nil {
-			return nil, wrap("api tokens", err)
-		}
-		out = append(out, t)
-	}
-	return out, wrap("api tokens", rows.Err())
+	return out, wrap("api tokens", err)
 }
 
 // RevokeAPIToken revokes a workspace's token.
 func RevokeAPIToken(ctx context.Context, q Querier, workspaceID, id int64) (APIToken, error) {
-	var t APIToken
-	err := q.QueryRow(ctx, `UPDATE api_tokens SET revoked_at = now()
-		WHERE workspace_id = $1 AND id = $2 AND revoked_at IS NULL RETURNING id, name, role`, workspaceID, id).
-		Scan(&t.ID, &t.Name, &t.Role)
+	t, err := queryOne(ctx, q, pgx.RowToStructByName[APIToken], `UPDATE api_tokens SET revoked_at = now()
+		WHERE workspace_id = $1 AND id = $2 AND revoked_at IS NULL RETURNING `+apiTokenColumns, workspaceID, id)
 	return t, wrap("revoke api token", err)
 }

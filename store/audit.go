@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // Actor is who made a change: a user, an API token or Deskmate itself.
@@ -43,27 +45,32 @@ func Audit(ctx context.Context, q Querier, workspaceID *int64, actor Actor, acti
 	return wrap("audit", err)
 }
 
+// auditRow is an audit_log row; the actor's columns become an Actor.
+type auditRow struct {
+	ID          int64          `db:"id"`
+	WorkspaceID *int64         `db:"workspace_id"`
+	ActorKind   string         `db:"actor_kind"`
+	ActorID     int64          `db:"actor_id"`
+	ActorLabel  string         `db:"actor_label"`
+	Action      string         `db:"action"`
+	Target      string         `db:"target"`
+	Summary     map[string]any `db:"summary"`
+	At          time.Time      `db:"at"`
+}
+
 // AuditLog lists a workspace's entries newest first, before an id (0: from the newest).
 func AuditLog(ctx context.Context, q Querier, workspaceID, before int64, limit int) ([]AuditEntry, error) {
-	rows, err := q.Query(ctx, `
-		SELECT id, workspace_id, actor_kind, coalesce(actor_id, 0), actor_label, action, target, summary, at
+	rows, err := queryAll(ctx, q, pgx.RowToStructByName[auditRow], `
+		SELECT id, workspace_id, actor_kind, coalesce(actor_id, 0) AS actor_id, actor_label, action, target, summary, at
 		FROM audit_log WHERE workspace_id = $1 AND ($2 = 0 OR id < $2) ORDER BY id DESC LIMIT $3`,
 		workspaceID, before, limit)
 	if err != nil {
 		return nil, wrap("audit log", err)
 	}
-	defer rows.Close()
-	out := []AuditEntry{}
-	for rows.Next() {
-		var e AuditEntry
-		var raw []byte
-		if err := rows.Scan(&e.ID, &e.WorkspaceID, &e.Actor.Kind, &e.Actor.ID, &e.Actor.Label, &e.Action, &e.Target, &raw, &e.At); err != nil {
-			return nil, wrap("audit log", err)
-		}
-		if err := json.Unmarshal(raw, &e.Summary); err != nil {
-			return nil, err
-		}
-		out = append(out, e)
+	out := make([]AuditEntry, len(rows))
+	for i, r := range rows {
+		out[i] = AuditEntry{ID: r.ID, WorkspaceID: r.WorkspaceID, Actor: Actor{Kind: r.ActorKind, ID: r.ActorID, Label: r.ActorLabel},
+			Action: r.Action, Target: r.Target, Summary: r.Summary, At: r.At}
 	}
-	return out, wrap("audit log", rows.Err())
+	return out, nil
 }

@@ -9,51 +9,47 @@ import (
 
 // Instruction is a workspace-wide piece of guidance for the agent.
 type Instruction struct {
-	ID          int64
-	WorkspaceID int64
-	Title       string
-	Text        string
-	Enabled     bool
-	Position    int
-	Version     int
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	ID          int64     `db:"id"`
+	WorkspaceID int64     `db:"workspace_id"`
+	Title       string    `db:"title"`
+	Text        string    `db:"text"`
+	Enabled     bool      `db:"enabled"`
+	Position    int       `db:"position"`
+	Version     int       `db:"version"`
+	CreatedAt   time.Time `db:"created_at"`
+	UpdatedAt   time.Time `db:"updated_at"`
 }
 
 // InstructionRevision is one saved version of an instruction.
 type InstructionRevision struct {
-	Version int
-	Title   string
-	Text    string
-	Enabled bool
-	SavedBy string
-	SavedAt time.Time
+	Version int       `db:"version"`
+	Title   string    `db:"title"`
+	Text    string    `db:"text"`
+	Enabled bool      `db:"enabled"`
+	SavedBy string    `db:"saved_by"`
+	SavedAt time.Time `db:"saved_at"`
 }
 
 // TicketInstruction is guidance for one Gorgias ticket.
 type TicketInstruction struct {
-	ID        int64
-	TicketID  string
-	Text      string
-	CreatedBy string
-	CreatedAt time.Time
+	ID        int64     `db:"id"`
+	TicketID  string    `db:"ticket_id"`
+	Text      string    `db:"text"`
+	CreatedBy string    `db:"created_by"`
+	CreatedAt time.Time `db:"created_at"`
 }
 
 const instructionColumns = `id, workspace_id, title, text, enabled, position, version, created_at, updated_at`
 
-func scanInstruction(row pgx.Row) (Instruction, error) {
-	var i Instruction
-	err := row.Scan(&i.ID, &i.WorkspaceID, &i.Title, &i.Text, &i.Enabled, &i.Position, &i.Version, &i.CreatedAt, &i.UpdatedAt)
-	return i, mapErr(err)
-}
+const ticketInstructionColumns = `id, ticket_id, text, created_by, created_at`
 
 // CreateInstruction inserts an instruction at the end of the workspace's list
 // and records its first revision.
 func CreateInstruction(ctx context.Context, q Querier, in Instruction, savedBy string) (Instruction, error) {
-	out, err := scanInstruction(q.QueryRow(ctx, `
+	out, err := queryOne(ctx, q, pgx.RowToStructByName[Instruction], `
 		INSERT INTO instructions (workspace_id, title, text, enabled, position)
 		VALUES ($1, $2, $3, $4, (SELECT coalesce(max(position), 0) + 1 FROM instructions WHERE workspace_id = $1))
-		RETURNING `+instructionColumns, in.WorkspaceID, in.Title, in.Text, in.Enabled))
+		RETURNING `+instructionColumns, in.WorkspaceID, in.Title, in.Text, in.Enabled)
 	if err != nil {
 		return out, wrap("create instruction", err)
 	}
@@ -62,9 +58,9 @@ func CreateInstruction(ctx context.Context, q Querier, in Instruction, savedBy s
 
 // UpdateInstruction saves a new version of an instruction and its revision.
 func UpdateInstruction(ctx context.Context, q Querier, in Instruction, savedBy string) (Instruction, error) {
-	out, err := scanInstruction(q.QueryRow(ctx, `
+	out, err := queryOne(ctx, q, pgx.RowToStructByName[Instruction], `
 		UPDATE instructions SET title = $3, text = $4, enabled = $5, version = version + 1, updated_at = now()
-		WHERE workspace_id = $1 AND id = $2 RETURNING `+instructionColumns, in.WorkspaceID, in.ID, in.Title, in.Text, in.Enabled))
+		WHERE workspace_id = $1 AND id = $2 RETURNING `+instructionColumns, in.WorkspaceID, in.ID, in.Title, in.Text, in.Enabled)
 	if err != nil {
 		return out, wrap("update instruction", err)
 	}
@@ -80,47 +76,24 @@ func addRevision(ctx context.Context, q Querier, in Instruction, savedBy string)
 
 // InstructionByID returns one instruction of a workspace.
 func InstructionByID(ctx context.Context, q Querier, workspaceID, id int64) (Instruction, error) {
-	i, err := scanInstruction(q.QueryRow(ctx, `SELECT `+instructionColumns+` FROM instructions
-		WHERE workspace_id = $1 AND id = $2`, workspaceID, id))
+	i, err := queryOne(ctx, q, pgx.RowToStructByName[Instruction], `SELECT `+instructionColumns+` FROM instructions
+		WHERE workspace_id = $1 AND id = $2`, workspaceID, id)
 	return i, wrap("instruction", err)
 }
 
 // Instructions lists a workspace's instructions in order; onlyEnabled keeps the enabled ones.
 func Instructions(ctx context.Context, q Querier, workspaceID int64, onlyEnabled bool) ([]Instruction, error) {
-	rows, err := q.Query(ctx, `SELECT `+instructionColumns+` FROM instructions
+	out, err := queryAll(ctx, q, pgx.RowToStructByName[Instruction], `SELECT `+instructionColumns+` FROM instructions
 		WHERE workspace_id = $1 AND (enabled OR NOT $2) ORDER BY position, id`, workspaceID, onlyEnabled)
-	if err != nil {
-		return nil, wrap("instructions", err)
-	}
-	defer rows.Close()
-	out := []Instruction{}
-	for rows.Next() {
-		i, err := scanInstruction(rows)
-		if err != nil {
-			return nil, wrap("instructions", err)
-		}
-		out = append(out, i)
-	}
-	return out, wrap("instructions", rows.Err())
+	return out, wrap("instructions", err)
 }
 
 // InstructionRevisions lists an instruction's saved versions, newest first.
 func InstructionRevisions(ctx context.Context, q Querier, workspaceID, id int64) ([]InstructionRevision, error) {
-	rows, err := q.Query(ctx, `SELECT version, title, text, enabled, saved_by, saved_at FROM instruction_revisions
+	out, err := queryAll(ctx, q, pgx.RowToStructByName[InstructionRevision], `
+		SELECT version, title, text, enabled, saved_by, saved_at FROM instruction_revisions
 		WHERE workspace_id = $1 AND instruction_id = $2 ORDER BY version DESC`, workspaceID, id)
-	if err != nil {
-		return nil, wrap("instruction revisions", err)
-	}
-	defer rows.Close()
-	out := []InstructionRevision{}
-	for rows.Next() {
-		var r InstructionRevision
-		if err := rows.Scan(&r.Version, &r.Title, &r.Text, &r.Enabled, &r.SavedBy, &r.SavedAt); err != nil {
-			return nil, wrap("instruction revisions", err)
-		}
-		out = append(out, r)
-	}
-	return out, wrap("instruction revisions", rows.Err())
+	return out, wrap("instruction revisions", err)
 }
 
 // SetInstructionPosition moves one instruction of a workspace.
@@ -137,29 +110,15 @@ func DeleteInstruction(ctx context.Context, q Querier, workspaceID, id int64) er
 
 // AddTicketInstruction stores guidance for one ticket.
 func AddTicketInstruction(ctx context.Context, q Querier, workspaceID int64, ticketID, text, createdBy string) (TicketInstruction, error) {
-	var t TicketInstruction
-	err := q.QueryRow(ctx, `
+	t, err := queryOne(ctx, q, pgx.RowToStructByName[TicketInstruction], `
 		INSERT INTO ticket_instructions (workspace_id, ticket_id, text, created_by) VALUES ($1, $2, $3, $4)
-		RETURNING id, ticket_id, text, created_by, created_at`, workspaceID, ticketID, text, createdBy).
-		Scan(&t.ID, &t.TicketID, &t.Text, &t.CreatedBy, &t.CreatedAt)
+		RETURNING `+ticketInstructionColumns, workspaceID, ticketID, text, createdBy)
 	return t, wrap("add ticket instruction", err)
 }
 
 // TicketInstructions lists a ticket's instructions, oldest first.
 func TicketInstructions(ctx context.Context, q Querier, workspaceID int64, ticketID string) ([]TicketInstruction, error) {
-	rows, err := q.Query(ctx, `SELECT id, ticket_id, text, created_by, created_at FROM ticket_instructions
-		WHERE workspace_id = $1 AND ticket_id = $2 ORDER BY id`, workspaceID, ticketID)
-	if err != nil {
-		return nil, wrap("ticket instructions", err)
-	}
-	defer rows.Close()
-	out := []TicketInstruction{}
-	for rows.Next() {
-		var t TicketInstruction
-		if err := rows.Scan(&t.ID, &t.TicketID, &t.Text, &t.CreatedBy, &t.CreatedAt); err != nil {
-			return nil, wrap("ticket instructions", err)
-		}
-		out = append(out, t)
-	}
-	return out, wrap("ticket instructions", rows.Err())
+	out, err := queryAll(ctx, q, pgx.RowToStructByName[TicketInstruction], `SELECT `+ticketInstructionColumns+`
+		FROM ticket_instructions WHERE workspace_id = $1 AND ticket_id = $2 ORDER BY id`, workspaceID, ticketID)
+	return out, wrap("ticket instructions", err)
 }

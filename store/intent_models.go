@@ -11,63 +11,52 @@ import (
 // IntentModel is one training run of a workspace's matcher and, once ready,
 // the model it produced.
 type IntentModel struct {
-	ID           int64
-	WorkspaceID  int64
-	Version      int
-	Status       string // training, ready or failed
-	Stage        string // queued, preparing, cross_validating, training, done
-	Progress     float64
-	Error        string
-	PhrasesCount int
-	Phrases      map[string][]string // automation id → phrases learned
-	Quality      json.RawMessage     // nil until ready
-	Warnings     json.RawMessage
-	Active       bool
-	CreatedAt    time.Time
-	FinishedAt   *time.Time
+	ID           int64               `db:"id"`
+	WorkspaceID  int64               `db:"workspace_id"`
+	Version      int                 `db:"version"`
+	Status       string              `db:"status"` // training, ready or failed
+	Stage        string              `db:"stage"`  // queued, preparing, cross_validating, training, done
+	Progress     float64             `db:"progress"`
+	Error        string              `db:"error"`
+	PhrasesCount int                 `db:"phrases_count"`
+	Phrases      map[string][]string `db:"phrases"` // automation id → phrases learned (jsonb, decoded by pgx)
+	Quality      json.RawMessage     `db:"quality"` // nil until ready
+	Warnings     json.RawMessage     `db:"warnings"`
+	Active       bool                `db:"active"`
+	CreatedAt    time.Time           `db:"created_at"`
+	FinishedAt   *time.Time          `db:"finished_at"`
 }
 
 const intentModelColumns = `id, workspace_id, version, status, stage, progress, error, phrases_count, phrases, quality,
 	warnings, active, created_at, finished_at`
 
-func scanIntentModel(row pgx.Row) (IntentModel, error) {
-	var m IntentModel
-	var phrases []byte
-	err := row.Scan(&m.ID, &m.WorkspaceID, &m.Version, &m.Status, &m.Stage, &m.Progress, &m.Error, &m.PhrasesCount,
-		&phrases, &m.Quality, &m.Warnings, &m.Active, &m.CreatedAt, &m.FinishedAt)
-	if err != nil {
-		return m, mapErr(err)
-	}
-	return m, json.Unmarshal(phrases, &m.Phrases)
-}
-
 // CreateIntentModel records a queued training run with the next version number.
 // Call it with the workspace locked (LockWorkspace).
 func CreateIntentModel(ctx context.Context, q Querier, workspaceID int64) (IntentModel, error) {
-	m, err := scanIntentModel(q.QueryRow(ctx, `
+	m, err := queryOne(ctx, q, pgx.RowToStructByName[IntentModel], `
 		INSERT INTO intent_models (workspace_id, version)
 		VALUES ($1, (SELECT coalesce(max(version), 0) + 1 FROM intent_models WHERE workspace_id = $1))
-		RETURNING `+intentModelColumns, workspaceID))
+		RETURNING `+intentModelColumns, workspaceID)
 	return m, wrap("create intent model", err)
 }
 
 // IntentModelByID returns one training run.
 func IntentModelByID(ctx context.Context, q Querier, id int64) (IntentModel, error) {
-	m, err := scanIntentModel(q.QueryRow(ctx, `SELECT `+intentModelColumns+` FROM intent_models WHERE id = $1`, id))
+	m, err := queryOne(ctx, q, pgx.RowToStructByName[IntentModel], `SELECT `+intentModelColumns+` FROM intent_models WHERE id = $1`, id)
 	return m, wrap("intent model", err)
 }
 
 // LatestIntentModel returns a workspace's most recent training run.
 func LatestIntentModel(ctx context.Context, q Querier, workspaceID int64) (IntentModel, error) {
-	m, err := scanIntentModel(q.QueryRow(ctx, `SELECT `+intentModelColumns+` FROM intent_models
-		WHERE workspace_id = $1 ORDER BY version DESC LIMIT 1`, workspaceID))
+	m, err := queryOne(ctx, q, pgx.RowToStructByName[IntentModel], `SELECT `+intentModelColumns+` FROM intent_models
+		WHERE workspace_id = $1 ORDER BY version DESC LIMIT 1`, workspaceID)
 	return m, wrap("latest intent model", err)
 }
 
 // ActiveIntentModel returns the run whose model answers a workspace's messages.
 func ActiveIntentModel(ctx context.Context, q Querier, workspaceID int64) (IntentModel, error) {
-	m, err := scanIntentModel(q.QueryRow(ctx, `SELECT `+intentModelColumns+` FROM intent_models
-		WHERE workspace_id = $1 AND active`, workspaceID))
+	m, err := queryOne(ctx, q, pgx.RowToStructByName[IntentModel], `SELECT `+intentModelColumns+` FROM intent_models
+		WHERE workspace_id = $1 AND active`, workspaceID)
 	return m, wrap("active intent model", err)
 }
 

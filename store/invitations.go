@@ -3,19 +3,25 @@ package store
 import (
 	"context"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // Invitation lets someone join a workspace with a role.
 type Invitation struct {
-	ID            int64
-	WorkspaceID   int64
-	WorkspaceName string
-	Email         string
-	Role          string
-	CreatedAt     time.Time
-	ExpiresAt     time.Time
-	AcceptedAt    *time.Time
+	ID            int64      `db:"id"`
+	WorkspaceID   int64      `db:"workspace_id"`
+	WorkspaceName string     `db:"workspace_name"`
+	Email         string     `db:"email"`
+	Role          string     `db:"role"`
+	CreatedAt     time.Time  `db:"created_at"`
+	ExpiresAt     time.Time  `db:"expires_at"`
+	AcceptedAt    *time.Time `db:"accepted_at"`
 }
+
+// invitationColumns reads an invitation i with its workspace w.
+const invitationColumns = `i.id, i.workspace_id, w.name AS workspace_name, i.email, i.role, i.created_at, i.expires_at,
+	i.accepted_at`
 
 // CreateInvitation stores an invitation under the hash of its token.
 func CreateInvitation(ctx context.Context, q Querier, inv Invitation, tokenHash []byte, createdBy int64) (Invitation, error) {
@@ -28,12 +34,9 @@ func CreateInvitation(ctx context.Context, q Querier, inv Invitation, tokenHash 
 
 // PendingInvitation returns an unused, unexpired invitation by token hash.
 func PendingInvitation(ctx context.Context, q Querier, tokenHash []byte) (Invitation, error) {
-	var inv Invitation
-	err := q.QueryRow(ctx, `
-		SELECT i.id, i.workspace_id, w.name, i.email, i.role, i.created_at, i.expires_at
+	inv, err := queryOne(ctx, q, pgx.RowToStructByName[Invitation], `SELECT `+invitationColumns+`
 		FROM invitations i JOIN workspaces w ON w.id = i.workspace_id
-		WHERE i.token_hash = $1 AND i.accepted_at IS NULL AND i.expires_at > now()`, tokenHash).
-		Scan(&inv.ID, &inv.WorkspaceID, &inv.WorkspaceName, &inv.Email, &inv.Role, &inv.CreatedAt, &inv.ExpiresAt)
+		WHERE i.token_hash = $1 AND i.accepted_at IS NULL AND i.expires_at > now()`, tokenHash)
 	return inv, wrap("invitation", err)
 }
 
@@ -45,28 +48,16 @@ func AcceptInvitation(ctx context.Context, q Querier, id, userID int64) error {
 
 // PendingInvitations lists a workspace's open invitations.
 func PendingInvitations(ctx context.Context, q Querier, workspaceID int64) ([]Invitation, error) {
-	rows, err := q.Query(ctx, `
-		SELECT id, workspace_id, email, role, created_at, expires_at FROM invitations
-		WHERE workspace_id = $1 AND accepted_at IS NULL AND expires_at > now() ORDER BY id DESC`, workspaceID)
-	if err != nil {
-		return nil, wrap("invitations", err)
-	}
-	defer rows.Close()
-	out := []Invitation{}
-	for rows.Next() {
-		var inv Invitation
-		if err := rows.Scan(&inv.ID, &inv.WorkspaceID, &inv.Email, &inv.Role, &inv.CreatedAt, &inv.ExpiresAt); err != nil {
-			return nil, wrap("invitations", err)
-		}
-		out = append(out, inv)
-	}
-	return out, wrap("invitations", rows.Err())
+	out, err := queryAll(ctx, q, pgx.RowToStructByName[Invitation], `SELECT `+invitationColumns+`
+		FROM invitations i JOIN workspaces w ON w.id = i.workspace_id
+		WHERE i.workspace_id = $1 AND i.accepted_at IS NULL AND i.expires_at > now() ORDER BY i.id DESC`, workspaceID)
+	return out, wrap("invitations", err)
 }
 
 // DeleteInvitation revokes a pending invitation of a workspace.
 func DeleteInvitation(ctx context.Context, q Querier, workspaceID, id int64) (Invitation, error) {
-	var inv Invitation
-	err := q.QueryRow(ctx, `DELETE FROM invitations WHERE workspace_id = $1 AND id = $2 AND accepted_at IS NULL
-		RETURNING id, workspace_id, email, role`, workspaceID, id).Scan(&inv.ID, &inv.WorkspaceID, &inv.Email, &inv.Role)
+	inv, err := queryOne(ctx, q, pgx.RowToStructByName[Invitation], `DELETE FROM invitations i USING workspaces w
+		WHERE w.id = i.workspace_id AND i.workspace_id = $1 AND i.id = $2 AND i.accepted_at IS NULL
+		RETURNING `+invitationColumns, workspaceID, id)
 	return inv, wrap("delete invitation", err)
 }

@@ -10,20 +10,20 @@ import (
 // KnowledgeBase is a named set of documents in a workspace, with its chunking
 // and search settings.
 type KnowledgeBase struct {
-	ID                  int64
-	WorkspaceID         int64
-	Name                string
-	Description         string
-	ChunkSize           int
-	ChunkOverlap        int
-	Language            string
-	Enabled             bool
-	ResyncIntervalHours int
-	CreatedAt           time.Time
-	UpdatedAt           time.Time
+	ID                  int64     `db:"id"`
+	WorkspaceID         int64     `db:"workspace_id"`
+	Name                string    `db:"name"`
+	Description         string    `db:"description"`
+	ChunkSize           int       `db:"chunk_size"`
+	ChunkOverlap        int       `db:"chunk_overlap"`
+	Language            string    `db:"language"`
+	Enabled             bool      `db:"enabled"`
+	ResyncIntervalHours int       `db:"resync_interval_hours"`
+	CreatedAt           time.Time `db:"created_at"`
+	UpdatedAt           time.Time `db:"updated_at"`
 	// Filled by KnowledgeBases and KnowledgeBaseByID.
-	DocumentCount int
-	ChunkCount    int
+	DocumentCount int `db:"document_count"`
+	ChunkCount    int `db:"chunk_count"`
 }
 
 const knowledgeBaseColumns = `k.id, k.workspace_id, k.name, k.description, k.chunk_size, k.chunk_overlap, k.language,
@@ -31,62 +31,43 @@ const knowledgeBaseColumns = `k.id, k.workspace_id, k.name, k.description, k.chu
 
 // knowledgeBaseCounts adds the document and chunk counts of k.
 const knowledgeBaseCounts = `,
-	(SELECT count(*) FROM knowledge_documents d WHERE d.knowledge_base_id = k.id),
-	(SELECT count(*) FROM knowledge_chunks c WHERE c.knowledge_base_id = k.id)`
+	(SELECT count(*) FROM knowledge_documents d WHERE d.knowledge_base_id = k.id) AS document_count,
+	(SELECT count(*) FROM knowledge_chunks c WHERE c.knowledge_base_id = k.id) AS chunk_count`
 
-func scanKnowledgeBase(row pgx.Row, counts bool) (KnowledgeBase, error) {
-	var k KnowledgeBase
-	dest := []any{&k.ID, &k.WorkspaceID, &k.Name, &k.Description, &k.ChunkSize, &k.ChunkOverlap, &k.Language,
-		&k.Enabled, &k.ResyncIntervalHours, &k.CreatedAt, &k.UpdatedAt}
-	if counts {
-		dest = append(dest, &k.DocumentCount, &k.ChunkCount)
-	}
-	return k, mapErr(row.Scan(dest...))
-}
+// knowledgeBaseNoCounts stands in for knowledgeBaseCounts where they are not read.
+const knowledgeBaseNoCounts = `, 0 AS document_count, 0 AS chunk_count`
 
 // CreateKnowledgeBase inserts a knowledge base.
 func CreateKnowledgeBase(ctx context.Context, q Querier, k KnowledgeBase) (KnowledgeBase, error) {
-	out, err := scanKnowledgeBase(q.QueryRow(ctx, `
+	out, err := queryOne(ctx, q, pgx.RowToStructByName[KnowledgeBase], `
 		INSERT INTO knowledge_bases AS k (workspace_id, name, description, chunk_size, chunk_overlap, language, enabled, resync_interval_hours)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING `+knowledgeBaseColumns,
-		k.WorkspaceID, k.Name, k.Description, k.ChunkSize, k.ChunkOverlap, k.Language, k.Enabled, k.ResyncIntervalHours), false)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING `+knowledgeBaseColumns+knowledgeBaseNoCounts,
+		k.WorkspaceID, k.Name, k.Description, k.ChunkSize, k.ChunkOverlap, k.Language, k.Enabled, k.ResyncIntervalHours)
 	return out, wrap("create knowledge base", err)
 }
 
 // UpdateKnowledgeBase saves every setting of a knowledge base of the workspace.
 func UpdateKnowledgeBase(ctx context.Context, q Querier, k KnowledgeBase) (KnowledgeBase, error) {
-	out, err := scanKnowledgeBase(q.QueryRow(ctx, `
+	out, err := queryOne(ctx, q, pgx.RowToStructByName[KnowledgeBase], `
 		UPDATE knowledge_bases AS k SET name = $3, description = $4, chunk_size = $5, chunk_overlap = $6, language = $7,
 			enabled = $8, resync_interval_hours = $9, updated_at = now()
-		WHERE k.workspace_id = $1 AND k.id = $2 RETURNING `+knowledgeBaseColumns,
-		k.WorkspaceID, k.ID, k.Name, k.Description, k.ChunkSize, k.ChunkOverlap, k.Language, k.Enabled, k.ResyncIntervalHours), false)
+		WHERE k.workspace_id = $1 AND k.id = $2 RETURNING `+knowledgeBaseColumns+knowledgeBaseNoCounts,
+		k.WorkspaceID, k.ID, k.Name, k.Description, k.ChunkSize, k.ChunkOverlap, k.Language, k.Enabled, k.ResyncIntervalHours)
 	return out, wrap("update knowledge base", err)
 }
 
 // KnowledgeBaseByID returns one knowledge base of the workspace, with counts.
 func KnowledgeBaseByID(ctx context.Context, q Querier, workspaceID, id int64) (KnowledgeBase, error) {
-	k, err := scanKnowledgeBase(q.QueryRow(ctx, `SELECT `+knowledgeBaseColumns+knowledgeBaseCounts+`
-		FROM knowledge_bases k WHERE k.workspace_id = $1 AND k.id = $2`, workspaceID, id), true)
+	k, err := queryOne(ctx, q, pgx.RowToStructByName[KnowledgeBase], `SELECT `+knowledgeBaseColumns+knowledgeBaseCounts+`
+		FROM knowledge_bases k WHERE k.workspace_id = $1 AND k.id = $2`, workspaceID, id)
 	return k, wrap("knowledge base", err)
 }
 
 // KnowledgeBases lists the workspace's knowledge bases by name, with counts.
 func KnowledgeBases(ctx context.Context, q Querier, workspaceID int64) ([]KnowledgeBase, error) {
-	rows, err := q.Query(ctx, `SELECT `+knowledgeBaseColumns+knowledgeBaseCounts+`
+	out, err := queryAll(ctx, q, pgx.RowToStructByName[KnowledgeBase], `SELECT `+knowledgeBaseColumns+knowledgeBaseCounts+`
 		FROM knowledge_bases k WHERE k.workspace_id = $1 ORDER BY lower(k.name), k.id`, workspaceID)
-	if err != nil {
-		return nil, wrap("knowledge bases", err)
-	}
-	defer rows.Close()
-	out := []KnowledgeBase{}
-	for rows.Next() {
-		k, err := scanKnowledgeBase(rows, true)
-		if err != nil {
-			return nil, wrap("knowledge bases", err)
-		}
-		out = append(out, k)
-	}
-	return out, wrap("knowledge bases", rows.Err())
+	return out, wrap("knowledge bases", err)
 }
 
 // DeleteKnowledgeBase removes a knowledge base with its documents, chunks and vectors.

@@ -25,22 +25,16 @@ type KnowledgeChunk struct {
 // ChunkRef is a stored chunk's identity and place, for diffing a new version
 // of a document against it.
 type ChunkRef struct {
-	ID          int64
-	Ord         int
-	URL         string
-	ContentHash []byte
+	ID          int64  `db:"id"`
+	Ord         int    `db:"ord"`
+	URL         string `db:"url"`
+	ContentHash []byte `db:"content_hash"`
 }
 
 // DocumentChunkRefs lists a document's chunks in order.
 func DocumentChunkRefs(ctx context.Context, q Querier, documentID int64) ([]ChunkRef, error) {
-	rows, err := q.Query(ctx, `SELECT id, ord, url, content_hash FROM knowledge_chunks WHERE document_id = $1 ORDER BY ord, id`, documentID)
-	if err != nil {
-		return nil, wrap("chunk refs", err)
-	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ChunkRef, error) {
-		var c ChunkRef
-		return c, r.Scan(&c.ID, &c.Ord, &c.URL, &c.ContentHash)
-	})
+	out, err := queryAll(ctx, q, pgx.RowToStructByName[ChunkRef],
+		`SELECT id, ord, url, content_hash FROM knowledge_chunks WHERE document_id = $1 ORDER BY ord, id`, documentID)
 	return out, wrap("chunk refs", err)
 }
 
@@ -127,43 +121,32 @@ func hasType(m *pgtype.Map, oid uint32) bool {
 
 // ChunkText is what an embedder needs of a chunk, and where it belongs.
 type ChunkText struct {
-	ID              int64
-	KnowledgeBaseID int64
-	DocumentID      int64
-	TitlePath       string
-	Content         string
+	ID              int64  `db:"id"`
+	KnowledgeBaseID int64  `db:"knowledge_base_id"`
+	DocumentID      int64  `db:"document_id"`
+	TitlePath       string `db:"title_path"`
+	Content         string `db:"content"`
 }
+
+const chunkTextColumns = `c.id, c.knowledge_base_id, c.document_id, c.title_path, c.content`
 
 // DocumentChunksWithoutVector lists up to limit chunks of a document, after
 // chunk afterID, that have no vector from model.
 func DocumentChunksWithoutVector(ctx context.Context, q Querier, documentID int64, model string, afterID int64, limit int) ([]ChunkText, error) {
-	rows, err := q.Query(ctx, `
-		SELECT c.id, c.knowledge_base_id, c.document_id, c.title_path, c.content FROM knowledge_chunks c
+	out, err := queryAll(ctx, q, pgx.RowToStructByName[ChunkText], `SELECT `+chunkTextColumns+` FROM knowledge_chunks c
 		WHERE c.document_id = $1 AND c.id > $3
 			AND NOT EXISTS (SELECT 1 FROM knowledge_embeddings e WHERE e.chunk_id = c.id AND e.model = $2)
 		ORDER BY c.id LIMIT $4`, documentID, model, afterID, limit)
-	return collectChunkTexts(rows, err)
+	return out, wrap("chunks without vector", err)
 }
 
 // WorkspaceChunksWithoutVector lists up to limit chunks of a workspace, after
 // chunk afterID, that have no vector from model.
 func WorkspaceChunksWithoutVector(ctx context.Context, q Querier, workspaceID int64, model string, afterID int64, limit int) ([]ChunkText, error) {
-	rows, err := q.Query(ctx, `
-		SELECT c.id, c.knowledge_base_id, c.document_id, c.title_path, c.content FROM knowledge_chunks c
+	out, err := queryAll(ctx, q, pgx.RowToStructByName[ChunkText], `SELECT `+chunkTextColumns+` FROM knowledge_chunks c
 		WHERE c.workspace_id = $1 AND c.id > $3
 			AND NOT EXISTS (SELECT 1 FROM knowledge_embeddings e WHERE e.chunk_id = c.id AND e.model = $2)
 		ORDER BY c.id LIMIT $4`, workspaceID, model, afterID, limit)
-	return collectChunkTexts(rows, err)
-}
-
-func collectChunkTexts(rows pgx.Rows, err error) ([]ChunkText, error) {
-	if err != nil {
-		return nil, wrap("chunks without vector", err)
-	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ChunkText, error) {
-		var c ChunkText
-		return c, r.Scan(&c.ID, &c.KnowledgeBaseID, &c.DocumentID, &c.TitlePath, &c.Content)
-	})
 	return out, wrap("chunks without vector", err)
 }
 
@@ -185,28 +168,17 @@ func DocumentVectorCount(ctx context.Context, q Querier, documentID int64, model
 
 // ChunkView is a stored chunk as an administrator reads it.
 type ChunkView struct {
-	ID        int64
-	Ord       int
-	TitlePath string
-	URL       string
-	Content   string
+	ID        int64  `db:"id"`
+	Ord       int    `db:"ord"`
+	TitlePath string `db:"title_path"`
+	URL       string `db:"url"`
+	Content   string `db:"content"`
 }
 
 // DocumentChunkViews lists up to limit chunks of a document of the
 // workspace, in document order, from offset.
 func DocumentChunkViews(ctx context.Context, q Querier, workspaceID, documentID int64, limit, offset int) ([]ChunkView, error) {
-	rows, err := q.Query(ctx, `SELECT id, ord, title_path, url, content FROM knowledge_chunks
+	out, err := queryAll(ctx, q, pgx.RowToStructByName[ChunkView], `SELECT id, ord, title_path, url, content FROM knowledge_chunks
 		WHERE workspace_id = $1 AND document_id = $2 ORDER BY ord, id LIMIT $3 OFFSET $4`, workspaceID, documentID, limit, offset)
-	if err != nil {
-		return nil, wrap("document chunks", err)
-	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ChunkView, error) {
-		var c ChunkView
-		err := r.Scan(&c.ID, &c.Ord, &c.TitlePath, &c.URL, &c.Content)
-		return c, err
-	})
-	if out == nil {
-		out = []ChunkView{}
-	}
 	return out, wrap("document chunks", err)
 }

@@ -10,33 +10,33 @@ import (
 // KnowledgeDocument is one source of knowledge: pasted text, an uploaded file,
 // a web page, or a sitemap or crawl whose pages are documents of their own.
 type KnowledgeDocument struct {
-	ID              int64
-	WorkspaceID     int64
-	KnowledgeBaseID int64
-	ParentID        *int64
-	SourceType      string
-	Title           string
-	URL             string
-	Filename        string
-	Format          string
-	Body            string
-	Raw             []byte // loaded only by KnowledgeDocumentForIngest
-	ContentHash     []byte
-	ETag            string
-	LastModified    string
-	MaxPages        int
-	MaxDepth        int
-	Status          string
-	Error           string
-	Enabled         bool
-	ChunkCount      int
-	ChunksEmbedded  int
-	RunID           *int64
-	LastSyncedAt    *time.Time
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	ID              int64      `db:"id"`
+	WorkspaceID     int64      `db:"workspace_id"`
+	KnowledgeBaseID int64      `db:"knowledge_base_id"`
+	ParentID        *int64     `db:"parent_id"`
+	SourceType      string     `db:"source_type"`
+	Title           string     `db:"title"`
+	URL             string     `db:"url"`
+	Filename        string     `db:"filename"`
+	Format          string     `db:"format"`
+	Body            string     `db:"body"`
+	Raw             []byte     `db:"-"` // loaded only by KnowledgeDocumentForIngest
+	ContentHash     []byte     `db:"content_hash"`
+	ETag            string     `db:"etag"`
+	LastModified    string     `db:"last_modified"`
+	MaxPages        int        `db:"max_pages"`
+	MaxDepth        int        `db:"max_depth"`
+	Status          string     `db:"status"`
+	Error           string     `db:"error"`
+	Enabled         bool       `db:"enabled"`
+	ChunkCount      int        `db:"chunk_count"`
+	ChunksEmbedded  int        `db:"chunks_embedded"`
+	RunID           *int64     `db:"run_id"`
+	LastSyncedAt    *time.Time `db:"last_synced_at"`
+	CreatedAt       time.Time  `db:"created_at"`
+	UpdatedAt       time.Time  `db:"updated_at"`
 	// Pages counts the pages of a sitemap or crawl.
-	Pages PageCounts
+	Pages PageCounts `db:"-"`
 }
 
 // PageCounts summarises the pages found by a sitemap or crawl.
@@ -49,74 +49,73 @@ const knowledgeDocumentColumns = `d.id, d.workspace_id, d.knowledge_base_id, d.p
 	d.enabled, d.chunk_count, d.chunks_embedded, d.run_id, d.last_synced_at, d.created_at, d.updated_at`
 
 const knowledgePageCounts = `,
-	(SELECT count(*) FROM knowledge_documents p WHERE p.parent_id = d.id),
-	(SELECT count(*) FROM knowledge_documents p WHERE p.parent_id = d.id AND p.status = 'ready'),
-	(SELECT count(*) FROM knowledge_documents p WHERE p.parent_id = d.id AND p.status = 'failed')`
+	(SELECT count(*) FROM knowledge_documents p WHERE p.parent_id = d.id) AS pages_total,
+	(SELECT count(*) FROM knowledge_documents p WHERE p.parent_id = d.id AND p.status = 'ready') AS pages_ready,
+	(SELECT count(*) FROM knowledge_documents p WHERE p.parent_id = d.id AND p.status = 'failed') AS pages_failed`
 
-func scanKnowledgeDocument(row pgx.Row, extra ...any) (KnowledgeDocument, error) {
-	var d KnowledgeDocument
-	dest := append([]any{&d.ID, &d.WorkspaceID, &d.KnowledgeBaseID, &d.ParentID, &d.SourceType, &d.Title, &d.URL,
-		&d.Filename, &d.Format, &d.Body, &d.ContentHash, &d.ETag, &d.LastModified, &d.MaxPages, &d.MaxDepth, &d.Status,
-		&d.Error, &d.Enabled, &d.ChunkCount, &d.ChunksEmbedded, &d.RunID, &d.LastSyncedAt, &d.CreatedAt, &d.UpdatedAt}, extra...)
-	return d, mapErr(row.Scan(dest...))
+// documentWithPages is a row of knowledgeDocumentColumns and knowledgePageCounts.
+type documentWithPages struct {
+	KnowledgeDocument
+	PagesTotal  int `db:"pages_total"`
+	PagesReady  int `db:"pages_ready"`
+	PagesFailed int `db:"pages_failed"`
 }
 
-func scanDocumentWithPages(row pgx.Row) (KnowledgeDocument, error) {
-	var p PageCounts
-	d, err := scanKnowledgeDocument(row, &p.Total, &p.Ready, &p.Failed)
-	d.Pages = p
+func rowToDocumentWithPages(row pgx.CollectableRow) (KnowledgeDocument, error) {
+	r, err := pgx.RowToStructByName[documentWithPages](row)
+	d := r.KnowledgeDocument
+	d.Pages = PageCounts{Total: r.PagesTotal, Ready: r.PagesReady, Failed: r.PagesFailed}
+	return d, err
+}
+
+// documentWithRaw is a row of knowledgeDocumentColumns and d.raw.
+type documentWithRaw struct {
+	KnowledgeDocument
+	Raw []byte `db:"raw"`
+}
+
+func rowToDocumentWithRaw(row pgx.CollectableRow) (KnowledgeDocument, error) {
+	r, err := pgx.RowToStructByName[documentWithRaw](row)
+	d := r.KnowledgeDocument
+	d.Raw = r.Raw
 	return d, err
 }
 
 // InsertKnowledgeDocument adds a document, pending, to run runID.
 func InsertKnowledgeDocument(ctx context.Context, q Querier, d KnowledgeDocument) (KnowledgeDocument, error) {
-	out, err := scanDocumentWithPages(q.QueryRow(ctx, `
+	out, err := queryOne(ctx, q, pgx.RowToStructByName[KnowledgeDocument], `
 		INSERT INTO knowledge_documents AS d (workspace_id, knowledge_base_id, parent_id, source_type, title, url, filename,
 			format, body, raw, max_pages, max_depth, run_id, status)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'pending')
-		RETURNING `+knowledgeDocumentColumns+`, 0, 0, 0`,
+		RETURNING `+knowledgeDocumentColumns,
 		d.WorkspaceID, d.KnowledgeBaseID, d.ParentID, d.SourceType, d.Title, d.URL, d.Filename, d.Format, d.Body, d.Raw,
-		d.MaxPages, d.MaxDepth, d.RunID))
+		d.MaxPages, d.MaxDepth, d.RunID)
 	return out, wrap("insert knowledge document", err)
 }
 
 // KnowledgeDocuments lists documents of a knowledge base: the top-level ones
 // when parentID is nil, else the pages of that sitemap or crawl.
 func KnowledgeDocuments(ctx context.Context, q Querier, workspaceID, baseID int64, parentID *int64, limit, offset int) ([]KnowledgeDocument, error) {
-	rows, err := q.Query(ctx, `SELECT `+knowledgeDocumentColumns+knowledgePageCounts+`
+	out, err := queryAll(ctx, q, rowToDocumentWithPages, `SELECT `+knowledgeDocumentColumns+knowledgePageCounts+`
 		FROM knowledge_documents d
 		WHERE d.workspace_id = $1 AND d.knowledge_base_id = $2
 			AND (($3::bigint IS NULL AND d.parent_id IS NULL) OR d.parent_id = $3)
 		ORDER BY d.id LIMIT $4 OFFSET $5`, workspaceID, baseID, parentID, limit, offset)
-	if err != nil {
-		return nil, wrap("knowledge documents", err)
-	}
-	defer rows.Close()
-	out := []KnowledgeDocument{}
-	for rows.Next() {
-		d, err := scanDocumentWithPages(rows)
-		if err != nil {
-			return nil, wrap("knowledge documents", err)
-		}
-		out = append(out, d)
-	}
-	return out, wrap("knowledge documents", rows.Err())
+	return out, wrap("knowledge documents", err)
 }
 
 // KnowledgeDocumentByID returns one document of a knowledge base of the workspace.
 func KnowledgeDocumentByID(ctx context.Context, q Querier, workspaceID, baseID, id int64) (KnowledgeDocument, error) {
-	d, err := scanDocumentWithPages(q.QueryRow(ctx, `SELECT `+knowledgeDocumentColumns+knowledgePageCounts+`
+	d, err := queryOne(ctx, q, rowToDocumentWithPages, `SELECT `+knowledgeDocumentColumns+knowledgePageCounts+`
 		FROM knowledge_documents d WHERE d.workspace_id = $1 AND d.knowledge_base_id = $2 AND d.id = $3`,
-		workspaceID, baseID, id))
+		workspaceID, baseID, id)
 	return d, wrap("knowledge document", err)
 }
 
 // KnowledgeDocumentForIngest returns a document of the workspace with its raw bytes.
 func KnowledgeDocumentForIngest(ctx context.Context, q Querier, workspaceID, id int64) (KnowledgeDocument, error) {
-	var raw []byte
-	d, err := scanKnowledgeDocument(q.QueryRow(ctx, `SELECT `+knowledgeDocumentColumns+`, d.raw
-		FROM knowledge_documents d WHERE d.workspace_id = $1 AND d.id = $2`, workspaceID, id), &raw)
-	d.Raw = raw
+	d, err := queryOne(ctx, q, rowToDocumentWithRaw, `SELECT `+knowledgeDocumentColumns+`, d.raw
+		FROM knowledge_documents d WHERE d.workspace_id = $1 AND d.id = $2`, workspaceID, id)
 	return d, wrap("knowledge document", err)
 }
 
@@ -290,39 +289,30 @@ func DeleteKnowledgePagesExcept(ctx context.Context, q Querier, workspaceID, par
 
 // DueWebDocument is a web source due for a scheduled re-sync.
 type DueWebDocument struct {
-	WorkspaceID, KnowledgeBaseID, DocumentID int64
+	WorkspaceID     int64 `db:"workspace_id"`
+	KnowledgeBaseID int64 `db:"knowledge_base_id"`
+	DocumentID      int64 `db:"document_id"`
 }
 
 // DueWebDocuments lists top-level web sources (URL, sitemap, crawl) of enabled
 // knowledge bases whose re-sync interval has passed and that are not being
 // ingested, oldest first.
 func DueWebDocuments(ctx context.Context, q Querier, limit int) ([]DueWebDocument, error) {
-	rows, err := q.Query(ctx, `
-		SELECT d.workspace_id, d.knowledge_base_id, d.id FROM knowledge_documents d
+	out, err := queryAll(ctx, q, pgx.RowToStructByName[DueWebDocument], `
+		SELECT d.workspace_id, d.knowledge_base_id, d.id AS document_id FROM knowledge_documents d
 		JOIN knowledge_bases k ON k.id = d.knowledge_base_id
 		WHERE d.parent_id IS NULL AND d.source_type IN ('url', 'sitemap', 'crawl') AND d.enabled
 			AND k.enabled AND k.resync_interval_hours > 0 AND d.status IN ('ready', 'failed')
 			AND coalesce(d.last_synced_at, d.updated_at) < now() - make_interval(hours => k.resync_interval_hours)
 		ORDER BY coalesce(d.last_synced_at, d.updated_at) LIMIT $1`, limit)
-	if err != nil {
-		return nil, wrap("due web documents", err)
-	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (DueWebDocument, error) {
-		var d DueWebDocument
-		return d, r.Scan(&d.WorkspaceID, &d.KnowledgeBaseID, &d.DocumentID)
-	})
 	return out, wrap("due web documents", err)
 }
 
 // KnowledgeContentDocumentIDs lists the documents of a knowledge base that
 // have content of their own (all but sitemaps and crawls).
 func KnowledgeContentDocumentIDs(ctx context.Context, q Querier, workspaceID, baseID int64) ([]int64, error) {
-	rows, err := q.Query(ctx, `SELECT id FROM knowledge_documents
+	out, err := queryAll(ctx, q, pgx.RowTo[int64], `SELECT id FROM knowledge_documents
 		WHERE workspace_id = $1 AND knowledge_base_id = $2 AND source_type NOT IN ('sitemap', 'crawl') ORDER BY id`,
 		workspaceID, baseID)
-	if err != nil {
-		return nil, wrap("knowledge document ids", err)
-	}
-	out, err := pgx.CollectRows(rows, pgx.RowTo[int64])
 	return out, wrap("knowledge document ids", err)
 }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -159,24 +158,25 @@ func DropEmbeddingIndexIfUnused(ctx context.Context, db *DB, model string, dims 
 // from none of the models in keep, and returns the models and sizes it
 // deleted from with the number deleted.
 func DeleteOtherEmbeddings(ctx context.Context, q Querier, workspaceID int64, keep []string, limit int) (map[ModelDims]int, error) {
-	rows, err := q.Query(ctx, `
-		DELETE FROM knowledge_embeddings WHERE (chunk_id, model) IN (
-			SELECT chunk_id, model FROM knowledge_embeddings
-			WHERE workspace_id = $1 AND model <> ALL($2) LIMIT $3)
-		RETURNING model, dims`, workspaceID, keep, limit)
+	type deleted struct {
+		ModelDims
+		N int `db:"n"`
+	}
+	rows, err := queryAll(ctx, q, pgx.RowToStructByName[deleted], `
+		WITH d AS (
+			DELETE FROM knowledge_embeddings WHERE (chunk_id, model) IN (
+				SELECT chunk_id, model FROM knowledge_embeddings
+				WHERE workspace_id = $1 AND model <> ALL($2) LIMIT $3)
+			RETURNING model, dims)
+		SELECT model, dims, count(*) AS n FROM d GROUP BY model, dims`, workspaceID, keep, limit)
 	if err != nil {
 		return nil, wrap("delete old vectors", err)
 	}
-	defer rows.Close()
-	out := map[ModelDims]int{}
-	for rows.Next() {
-		var md ModelDims
-		if err := rows.Scan(&md.Model, &md.Dims); err != nil {
-			return nil, wrap("delete old vectors", err)
-		}
-		out[md]++
+	out := make(map[ModelDims]int, len(rows))
+	for _, r := range rows {
+		out[r.ModelDims] = r.N
 	}
-	return out, wrap("delete old vectors", rows.Err())
+	return out, nil
 }
 
 // HasOtherEmbeddings reports whether a workspace has vectors from a model other than keep.
@@ -189,8 +189,8 @@ func HasOtherEmbeddings(ctx context.Context, q Querier, workspaceID int64, keep 
 
 // ModelDims names the vectors of one model and size.
 type ModelDims struct {
-	Model string
-	Dims  int
+	Model string `db:"model"`
+	Dims  int    `db:"dims"`
 }
 
 // EmbedderSpec says how to rebuild an embedder: provider, base URL and model
@@ -204,42 +204,23 @@ type EmbedderSpec struct {
 // EmbedderState is the embedding model a workspace's search uses, and the one
 // it is moving to while everything is re-embedded.
 type EmbedderState struct {
-	WorkspaceID int64
-	ActiveModel string
-	ActiveDims  int
-	ActiveSpec  EmbedderSpec
-	TargetModel string // "" when no re-embedding is under way
-	TargetSpec  EmbedderSpec
+	WorkspaceID int64        `db:"workspace_id"`
+	ActiveModel string       `db:"active_model"`
+	ActiveDims  int          `db:"active_dims"`
+	ActiveSpec  EmbedderSpec `db:"active_spec"`  // jsonb, decoded by pgx
+	TargetModel string       `db:"target_model"` // "" when no re-embedding is under way
+	TargetSpec  EmbedderSpec `db:"target_spec"`
 }
 
-func scanEmbedderState(row pgx.Row) (EmbedderState, error) {
-	var s EmbedderState
-	var target *string
-	var active, tspec []byte
-	err := row.Scan(&s.WorkspaceID, &s.ActiveModel, &s.ActiveDims, &active, &target, &tspec)
-	if err != nil {
-		return s, mapErr(err)
-	}
-	if target != nil {
-		s.TargetModel = *target
-	}
-	if err := json.Unmarshal(active, &s.ActiveSpec); err != nil {
-		return s, err
-	}
-	if tspec != nil {
-		if err := json.Unmarshal(tspec, &s.TargetSpec); err != nil {
-			return s, err
-		}
-	}
-	return s, nil
-}
-
-const embedderColumns = `workspace_id, active_model, active_dims, active_spec, target_model, target_spec`
+// embedderColumns reads an EmbedderState; no target is an empty one.
+const embedderColumns = `workspace_id, active_model, active_dims, active_spec,
+	coalesce(target_model, '') AS target_model, coalesce(target_spec, '{}') AS target_spec`
 
 // KnowledgeEmbedder returns a workspace's embedder state, ErrNotFound before
 // its first document.
 func KnowledgeEmbedder(ctx context.Context, q Querier, workspaceID int64) (EmbedderState, error) {
-	s, err := scanEmbedderState(q.QueryRow(ctx, `SELECT `+embedderColumns+` FROM knowledge_embedders WHERE workspace_id = $1`, workspaceID))
+	s, err := queryOne(ctx, q, pgx.RowToStructByName[EmbedderState],
+		`SELECT `+embedderColumns+` FROM knowledge_embedders WHERE workspace_id = $1`, workspaceID)
 	return s, wrap("knowledge embedder", err)
 }
 
@@ -250,10 +231,10 @@ func KnowledgeEmbedder(ctx context.Context, q Querier, workspaceID int64) (Embed
 // see the winner's row), so the loser reads it in a statement of its own,
 // after the conflict made it wait for the winner's commit.
 func EnsureKnowledgeEmbedder(ctx context.Context, q Querier, workspaceID int64, model string, spec EmbedderSpec) (EmbedderState, error) {
-	s, err := scanEmbedderState(q.QueryRow(ctx, `
+	s, err := queryOne(ctx, q, pgx.RowToStructByName[EmbedderState], `
 		INSERT INTO knowledge_embedders (workspace_id, active_model, active_spec) VALUES ($1, $2, $3)
 		ON CONFLICT (workspace_id) DO NOTHING RETURNING `+embedderColumns,
-		workspaceID, model, spec))
+		workspaceID, model, spec)
 	if errors.Is(err, ErrNotFound) {
 		s, err = KnowledgeEmbedder(ctx, q, workspaceID)
 	}
@@ -292,10 +273,6 @@ func ActivateEmbedderTarget(ctx context.Context, q Querier, workspaceID int64, m
 
 // KnowledgeEmbedderWorkspaces lists the workspaces that have an embedder state.
 func KnowledgeEmbedderWorkspaces(ctx context.Context, q Querier) ([]int64, error) {
-	rows, err := q.Query(ctx, `SELECT workspace_id FROM knowledge_embedders ORDER BY workspace_id`)
-	if err != nil {
-		return nil, wrap("embedder workspaces", err)
-	}
-	out, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	out, err := queryAll(ctx, q, pgx.RowTo[int64], `SELECT workspace_id FROM knowledge_embedders ORDER BY workspace_id`)
 	return out, wrap("embedder workspaces", err)
 }

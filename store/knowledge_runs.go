@@ -9,27 +9,20 @@ import (
 
 // KnowledgeRun is one ingestion run with its counters.
 type KnowledgeRun struct {
-	ID              int64
-	KnowledgeBaseID int64
-	Kind            string
-	DocumentsTotal  int
-	DocumentsDone   int
-	DocumentsFailed int
-	ChunksTotal     int
-	ChunksDone      int
-	CreatedAt       time.Time
-	FinishedAt      *time.Time
+	ID              int64      `db:"id"`
+	KnowledgeBaseID int64      `db:"knowledge_base_id"`
+	Kind            string     `db:"kind"`
+	DocumentsTotal  int        `db:"documents_total"`
+	DocumentsDone   int        `db:"documents_done"`
+	DocumentsFailed int        `db:"documents_failed"`
+	ChunksTotal     int        `db:"chunks_total"`
+	ChunksDone      int        `db:"chunks_done"`
+	CreatedAt       time.Time  `db:"created_at"`
+	FinishedAt      *time.Time `db:"finished_at"`
 }
 
 const knowledgeRunColumns = `id, knowledge_base_id, kind, documents_total, documents_done, documents_failed,
 	chunks_total, chunks_done, created_at, finished_at`
-
-func scanKnowledgeRun(row pgx.Row) (KnowledgeRun, error) {
-	var r KnowledgeRun
-	err := row.Scan(&r.ID, &r.KnowledgeBaseID, &r.Kind, &r.DocumentsTotal, &r.DocumentsDone, &r.DocumentsFailed,
-		&r.ChunksTotal, &r.ChunksDone, &r.CreatedAt, &r.FinishedAt)
-	return r, mapErr(err)
-}
 
 // CreateKnowledgeRun starts a run of documents documents.
 func CreateKnowledgeRun(ctx context.Context, q Querier, workspaceID, baseID int64, kind string, documents int) (int64, error) {
@@ -41,39 +34,31 @@ func CreateKnowledgeRun(ctx context.Context, q Querier, workspaceID, baseID int6
 
 // KnowledgeRuns lists a knowledge base's runs, newest first.
 func KnowledgeRuns(ctx context.Context, q Querier, workspaceID, baseID int64, limit int) ([]KnowledgeRun, error) {
-	rows, err := q.Query(ctx, `SELECT `+knowledgeRunColumns+` FROM knowledge_runs
+	out, err := queryAll(ctx, q, pgx.RowToStructByName[KnowledgeRun], `SELECT `+knowledgeRunColumns+` FROM knowledge_runs
 		WHERE workspace_id = $1 AND knowledge_base_id = $2 ORDER BY id DESC LIMIT $3`, workspaceID, baseID, limit)
-	if err != nil {
-		return nil, wrap("knowledge runs", err)
-	}
-	defer rows.Close()
-	out := []KnowledgeRun{}
-	for rows.Next() {
-		r, err := scanKnowledgeRun(rows)
-		if err != nil {
-			return nil, wrap("knowledge runs", err)
-		}
-		out = append(out, r)
-	}
-	return out, wrap("knowledge runs", rows.Err())
+	return out, wrap("knowledge runs", err)
 }
 
 // KnowledgeProgress is where a knowledge base's ingestion stands.
 type KnowledgeProgress struct {
-	DocumentsTotal, DocumentsDone, DocumentsFailed int
-	ChunksTotal, ChunksDone                        int
+	DocumentsTotal  int `db:"documents_total"`
+	DocumentsDone   int `db:"documents_done"`
+	DocumentsFailed int `db:"documents_failed"`
+	ChunksTotal     int `db:"chunks_total"`
+	ChunksDone      int `db:"chunks_done"`
 	// Pending counts documents waiting or being processed.
-	Pending int
+	Pending int `db:"pending"`
 }
 
 // KnowledgeBaseProgress adds up the documents and chunks of a knowledge base.
 func KnowledgeBaseProgress(ctx context.Context, q Querier, workspaceID, baseID int64) (KnowledgeProgress, error) {
-	var p KnowledgeProgress
-	err := q.QueryRow(ctx, `
-		SELECT count(*), count(*) FILTER (WHERE status = 'ready'), count(*) FILTER (WHERE status = 'failed'),
-			coalesce(sum(chunk_count), 0), coalesce(sum(least(chunks_embedded, chunk_count)), 0),
-			count(*) FILTER (WHERE status IN ('pending', 'processing'))
-		FROM knowledge_documents WHERE workspace_id = $1 AND knowledge_base_id = $2`, workspaceID, baseID).
-		Scan(&p.DocumentsTotal, &p.DocumentsDone, &p.DocumentsFailed, &p.ChunksTotal, &p.ChunksDone, &p.Pending)
+	p, err := queryOne(ctx, q, pgx.RowToStructByName[KnowledgeProgress], `
+		SELECT count(*) AS documents_total,
+			count(*) FILTER (WHERE status = 'ready') AS documents_done,
+			count(*) FILTER (WHERE status = 'failed') AS documents_failed,
+			coalesce(sum(chunk_count), 0) AS chunks_total,
+			coalesce(sum(least(chunks_embedded, chunk_count)), 0) AS chunks_done,
+			count(*) FILTER (WHERE status IN ('pending', 'processing')) AS pending
+		FROM knowledge_documents WHERE workspace_id = $1 AND knowledge_base_id = $2`, workspaceID, baseID)
 	return p, wrap("knowledge progress", err)
 }

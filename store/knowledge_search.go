@@ -12,8 +12,8 @@ import (
 // SearchCandidate is a chunk found by one retriever, with its score
 // (cosine similarity for vectors, ts_rank for text).
 type SearchCandidate struct {
-	ChunkID int64
-	Score   float64
+	ChunkID int64   `db:"chunk_id"`
+	Score   float64 `db:"score"`
 }
 
 // SearchScope is what a search may return: chunks of a workspace, in the
@@ -31,26 +31,21 @@ type SearchScope struct {
 // bases (among ids, when given) by text search language, and the documents
 // to leave out: disabled ones and pages of disabled sitemaps and crawls.
 func SearchTargets(ctx context.Context, q Querier, workspaceID int64, ids []int64) (map[string][]int64, []int64, error) {
-	rows, err := q.Query(ctx, `SELECT id, language FROM knowledge_bases
-		WHERE workspace_id = $1 AND enabled AND ($2::bigint[] IS NULL OR id = ANY($2)) ORDER BY id`, workspaceID, ids)
+	type languageBases struct {
+		Language string  `db:"language"`
+		IDs      []int64 `db:"ids"`
+	}
+	langs, err := queryAll(ctx, q, pgx.RowToStructByName[languageBases], `
+		SELECT language, array_agg(id ORDER BY id) AS ids FROM knowledge_bases
+		WHERE workspace_id = $1 AND enabled AND ($2::bigint[] IS NULL OR id = ANY($2)) GROUP BY language`, workspaceID, ids)
 	if err != nil {
 		return nil, nil, wrap("search targets", err)
 	}
-	bases := map[string][]int64{}
-	for rows.Next() {
-		var id int64
-		var lang string
-		if err := rows.Scan(&id, &lang); err != nil {
-			rows.Close()
-			return nil, nil, wrap("search targets", err)
-		}
-		bases[lang] = append(bases[lang], id)
+	bases := make(map[string][]int64, len(langs))
+	for _, l := range langs {
+		bases[l.Language] = l.IDs
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, nil, wrap("search targets", err)
-	}
-	rows, err = q.Query(ctx, `
+	off, err := queryAll(ctx, q, pgx.RowTo[int64], `
 		SELECT d.id FROM knowledge_documents d WHERE d.workspace_id = $1 AND NOT d.enabled
 		UNION
 		SELECT p.id FROM knowledge_documents d JOIN knowledge_documents p ON p.parent_id = d.id
@@ -58,8 +53,7 @@ func SearchTargets(ctx context.Context, q Querier, workspaceID int64, ids []int6
 	if err != nil {
 		return nil, nil, wrap("search targets", err)
 	}
-	off, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-	return bases, nonNil(off), wrap("search targets", err)
+	return bases, off, nil
 }
 
 func nonNil(ids []int64) []int64 {
@@ -111,23 +105,20 @@ func VectorCandidates(ctx context.Context, q Querier, scope SearchScope, model s
 	// The expression matches the one the model's index is built on (see
 	// vectorCast), and the model is written as a literal, not a parameter:
 	// the planner only uses a partial index whose condition it can prove.
+	//
+	// Vectors only go in, as pgvector-go's Vector or HalfVector parameter
+	// (their codecs are registered on every connection, see Open); what comes
+	// back is a bigint and a float8, so the row maps by name like any other.
+	// The score (cosine similarity) is computed beside the distance the index
+	// orders by, in the same float8 arithmetic as 1 - distance in Go.
 	sql := fmt.Sprintf(`
-		SELECT e.chunk_id, %[1]s <=> %[2]s AS distance
+		SELECT e.chunk_id, 1 - (%[1]s <=> %[2]s) AS score
 		FROM knowledge_embeddings e
 		WHERE e.model = %[3]s AND e.dims = %[4]d AND e.workspace_id = $2 AND e.knowledge_base_id = ANY($3)
 			AND e.document_id <> ALL($5)
 		ORDER BY %[1]s <=> %[2]s LIMIT $4`, col, cast, quoteLiteral(model), dims)
-	rows, err := q.Query(ctx, sql, param, scope.WorkspaceID, nonNil(scope.KnowledgeBaseIDs), limit, nonNil(scope.ExcludeDocumentIDs))
-	if err != nil {
-		return nil, wrap("vector search", err)
-	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (SearchCandidate, error) {
-		var c SearchCandidate
-		var dist float64
-		err := r.Scan(&c.ChunkID, &dist)
-		c.Score = 1 - dist
-		return c, err
-	})
+	out, err := queryAll(ctx, q, pgx.RowToStructByName[SearchCandidate], sql,
+		param, scope.WorkspaceID, nonNil(scope.KnowledgeBaseIDs), limit, nonNil(scope.ExcludeDocumentIDs))
 	return out, wrap("vector search", err)
 }
 
@@ -143,7 +134,8 @@ func VectorCandidates(ctx context.Context, q Querier, scope SearchScope, model s
 // density rewards the words close together (hit@1 0.81 against 0.68, text
 // alone).
 func TextCandidates(ctx context.Context, q Querier, scope SearchScope, language, query string, limit int) ([]SearchCandidate, error) {
-	rows, err := q.Query(ctx, `
+	// rank is a real (float4); pgx widens it to the float64 Score exactly.
+	out, err := queryAll(ctx, q, pgx.RowToStructByName[SearchCandidate], `
 		WITH w AS (SELECT websearch_to_tsquery($5::regconfig, $1) AS q),
 		tq AS (SELECT q AS strict,
 			CASE WHEN strpos(q::text, '!') > 0 THEN q ELSE replace(q::text, ' & ', ' | ')::tsquery END AS loose FROM w),
@@ -160,53 +152,38 @@ func TextCandidates(ctx context.Context, q Querier, scope SearchScope, language,
 				AND c.workspace_id = $2 AND c.knowledge_base_id = ANY($3) AND c.document_id <> ALL($6)
 				AND c.language = $5::regconfig AND NOT c.id = ANY (SELECT id FROM strict)
 			ORDER BY rank DESC, c.id LIMIT $4)
-		SELECT id, rank FROM (
+		SELECT id AS chunk_id, rank AS score FROM (
 			SELECT id, rank, 0 AS tier FROM strict UNION ALL SELECT id, rank, 1 FROM loose) x
 		ORDER BY tier, rank DESC, id LIMIT $4`,
 		query, scope.WorkspaceID, nonNil(scope.KnowledgeBaseIDs), limit, language, nonNil(scope.ExcludeDocumentIDs))
-	if err != nil {
-		return nil, wrap("text search", err)
-	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (SearchCandidate, error) {
-		var c SearchCandidate
-		var rank float32
-		err := r.Scan(&c.ChunkID, &rank)
-		c.Score = float64(rank)
-		return c, err
-	})
 	return out, wrap("text search", err)
 }
 
 // ChunkHit is a found chunk with what a reader needs.
 type ChunkHit struct {
-	ChunkID         int64
-	DocumentID      int64
-	KnowledgeBaseID int64
-	DocumentTitle   string
-	TitlePath       string
-	URL             string
-	Content         string
+	ChunkID         int64  `db:"chunk_id"`
+	DocumentID      int64  `db:"document_id"`
+	KnowledgeBaseID int64  `db:"knowledge_base_id"`
+	DocumentTitle   string `db:"document_title"`
+	TitlePath       string `db:"title_path"`
+	URL             string `db:"url"`
+	Content         string `db:"content"`
 }
 
 // ChunkHits returns the chunks of ids in the workspace, by id.
 func ChunkHits(ctx context.Context, q Querier, workspaceID int64, ids []int64) (map[int64]ChunkHit, error) {
-	rows, err := q.Query(ctx, `
-		SELECT c.id, c.document_id, c.knowledge_base_id, d.title, c.title_path, c.url, c.content
+	hits, err := queryAll(ctx, q, pgx.RowToStructByName[ChunkHit], `
+		SELECT c.id AS chunk_id, c.document_id, c.knowledge_base_id, d.title AS document_title, c.title_path, c.url, c.content
 		FROM knowledge_chunks c JOIN knowledge_documents d ON d.id = c.document_id
 		WHERE c.workspace_id = $1 AND c.id = ANY($2)`, workspaceID, ids)
 	if err != nil {
 		return nil, wrap("chunk hits", err)
 	}
-	defer rows.Close()
-	out := make(map[int64]ChunkHit, len(ids))
-	for rows.Next() {
-		var h ChunkHit
-		if err := rows.Scan(&h.ChunkID, &h.DocumentID, &h.KnowledgeBaseID, &h.DocumentTitle, &h.TitlePath, &h.URL, &h.Content); err != nil {
-			return nil, wrap("chunk hits", err)
-		}
+	out := make(map[int64]ChunkHit, len(hits))
+	for _, h := range hits {
 		out[h.ChunkID] = h
 	}
-	return out, wrap("chunk hits", rows.Err())
+	return out, nil
 }
 
 // VectorExtensionVersion returns the installed pgvector version, e.g. "0.8.0".

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // RecordLoginAttempt notes a sign-in attempt (a password check) for
@@ -33,11 +35,19 @@ func LoginFailures(ctx context.Context, q Querier, email, ip string, since time.
 	if _, err = q.Exec(ctx, `DELETE FROM login_failures WHERE at < $1`, since); err != nil {
 		return byEmail, byIP, wrap("prune login failures", err)
 	}
-	err = q.QueryRow(ctx, `
-		SELECT count(*) FILTER (WHERE email = lower($1)), coalesce(min(at) FILTER (WHERE email = lower($1)), now()),
-		       count(*) FILTER (WHERE ip = $2), coalesce(min(at) FILTER (WHERE ip = $2), now())
-		FROM login_failures WHERE email = lower($1) OR ip = $2`, email, ip).
-		Scan(&byEmail.Count, &byEmail.Oldest, &byIP.Count, &byIP.Oldest)
+	type windows struct {
+		EmailCount  int       `db:"email_count"`
+		EmailOldest time.Time `db:"email_oldest"`
+		IPCount     int       `db:"ip_count"`
+		IPOldest    time.Time `db:"ip_oldest"`
+	}
+	w, err := queryOne(ctx, q, pgx.RowToStructByName[windows], `
+		SELECT count(*) FILTER (WHERE email = lower($1)) AS email_count,
+		       coalesce(min(at) FILTER (WHERE email = lower($1)), now()) AS email_oldest,
+		       count(*) FILTER (WHERE ip = $2) AS ip_count,
+		       coalesce(min(at) FILTER (WHERE ip = $2), now()) AS ip_oldest
+		FROM login_failures WHERE email = lower($1) OR ip = $2`, email, ip)
+	byEmail, byIP = FailureWindow{Count: w.EmailCount, Oldest: w.EmailOldest}, FailureWindow{Count: w.IPCount, Oldest: w.IPOldest}
 	return byEmail, byIP, wrap("count login failures", err)
 }
 

@@ -1,14 +1,21 @@
 package store
 
-import "context"
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+)
 
 // Member is a user's membership in a workspace.
 type Member struct {
-	UserID int64
-	Email  string
-	Name   string
-	Role   string
+	UserID int64  `db:"user_id"`
+	Email  string `db:"email"`
+	Name   string `db:"name"`
+	Role   string `db:"role"`
 }
+
+// memberColumns reads a membership m with its user u.
+const memberColumns = `u.id AS user_id, u.email, u.name, m.role`
 
 // AddMember gives a user a role in a workspace; an existing membership is a *ConflictError.
 func AddMember(ctx context.Context, q Querier, workspaceID, userID int64, role string) error {
@@ -25,30 +32,17 @@ func MemberRole(ctx context.Context, q Querier, workspaceID, userID int64) (stri
 
 // Members lists a workspace's members.
 func Members(ctx context.Context, q Querier, workspaceID int64) ([]Member, error) {
-	rows, err := q.Query(ctx, `
-		SELECT u.id, u.email, u.name, m.role FROM memberships m JOIN admin_users u ON u.id = m.user_id
+	out, err := queryAll(ctx, q, pgx.RowToStructByName[Member], `SELECT `+memberColumns+`
+		FROM memberships m JOIN admin_users u ON u.id = m.user_id
 		WHERE m.workspace_id = $1 ORDER BY lower(u.email)`, workspaceID)
-	if err != nil {
-		return nil, wrap("members", err)
-	}
-	defer rows.Close()
-	out := []Member{}
-	for rows.Next() {
-		var m Member
-		if err := rows.Scan(&m.UserID, &m.Email, &m.Name, &m.Role); err != nil {
-			return nil, wrap("members", err)
-		}
-		out = append(out, m)
-	}
-	return out, wrap("members", rows.Err())
+	return out, wrap("members", err)
 }
 
 // MemberOf returns one membership with the user's details.
 func MemberOf(ctx context.Context, q Querier, workspaceID, userID int64) (Member, error) {
-	var m Member
-	err := q.QueryRow(ctx, `
-		SELECT u.id, u.email, u.name, m.role FROM memberships m JOIN admin_users u ON u.id = m.user_id
-		WHERE m.workspace_id = $1 AND m.user_id = $2`, workspaceID, userID).Scan(&m.UserID, &m.Email, &m.Name, &m.Role)
+	m, err := queryOne(ctx, q, pgx.RowToStructByName[Member], `SELECT `+memberColumns+`
+		FROM memberships m JOIN admin_users u ON u.id = m.user_id
+		WHERE m.workspace_id = $1 AND m.user_id = $2`, workspaceID, userID)
 	return m, wrap("member", err)
 }
 
@@ -66,14 +60,8 @@ func RemoveMember(ctx context.Context, q Querier, workspaceID, userID int64) err
 
 // CountOwners counts a workspace's owners, locking their rows in a transaction.
 func CountOwners(ctx context.Context, q Querier, workspaceID int64) (int, error) {
-	rows, err := q.Query(ctx, `SELECT 1 FROM memberships WHERE workspace_id = $1 AND role = 'owner' FOR UPDATE`, workspaceID)
-	if err != nil {
-		return 0, wrap("count owners", err)
-	}
-	defer rows.Close()
-	n := 0
-	for rows.Next() {
-		n++
-	}
-	return n, wrap("count owners", rows.Err())
+	var n int
+	err := q.QueryRow(ctx, `SELECT count(*) FROM (
+		SELECT 1 FROM memberships WHERE workspace_id = $1 AND role = 'owner' FOR UPDATE) owners`, workspaceID).Scan(&n)
+	return n, wrap("count owners", err)
 }

@@ -225,20 +225,24 @@ type appliedMigration struct {
 }
 
 func appliedMigrations(ctx context.Context, conn *pgx.Conn) (map[int]appliedMigration, error) {
+	type applied struct {
+		Version  int    `db:"version"`
+		Name     string `db:"name"`
+		Checksum string `db:"checksum"`
+	}
 	rows, err := conn.Query(ctx, `SELECT version, name, checksum FROM deskmate_migrations`)
 	if err != nil {
 		return nil, fmt.Errorf("read deskmate_migrations: %w", err)
 	}
-	out := map[int]appliedMigration{}
-	for rows.Next() {
-		var v int
-		var a appliedMigration
-		if err := rows.Scan(&v, &a.name, &a.checksum); err != nil {
-			return nil, err
-		}
-		out[v] = a
+	all, err := pgx.CollectRows(rows, pgx.RowToStructByName[applied])
+	if err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	out := make(map[int]appliedMigration, len(all))
+	for _, a := range all {
+		out[a.Version] = appliedMigration{name: a.Name, checksum: a.Checksum}
+	}
+	return out, nil
 }
 
 // pendingMigrations checks the applied set against the embedded files and

@@ -3,15 +3,19 @@ package store
 import (
 	"context"
 	"errors"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // SecretRow is an encrypted credential as stored: never plaintext.
 type SecretRow struct {
-	WorkspaceID int64
-	Name        string
-	Ciphertext  string
-	Hint        string
+	WorkspaceID int64  `db:"workspace_id"`
+	Name        string `db:"name"`
+	Ciphertext  string `db:"ciphertext"`
+	Hint        string `db:"hint"`
 }
+
+const secretColumns = `workspace_id, name, ciphertext, hint`
 
 // PutSecret stores or replaces an encrypted secret.
 func PutSecret(ctx context.Context, q Querier, s SecretRow) error {
@@ -24,9 +28,8 @@ func PutSecret(ctx context.Context, q Querier, s SecretRow) error {
 
 // GetSecret returns one encrypted secret, or ErrNotFound.
 func GetSecret(ctx context.Context, q Querier, workspaceID int64, name string) (SecretRow, error) {
-	s := SecretRow{WorkspaceID: workspaceID, Name: name}
-	err := q.QueryRow(ctx, `SELECT ciphertext, hint FROM workspace_secrets WHERE workspace_id = $1 AND name = $2`,
-		workspaceID, name).Scan(&s.Ciphertext, &s.Hint)
+	s, err := queryOne(ctx, q, pgx.RowToStructByName[SecretRow],
+		`SELECT `+secretColumns+` FROM workspace_secrets WHERE workspace_id = $1 AND name = $2`, workspaceID, name)
 	return s, wrap("get secret", err)
 }
 
@@ -41,20 +44,9 @@ func SecretHint(ctx context.Context, q Querier, workspaceID int64, name string) 
 
 // AllSecrets returns every encrypted secret, locked for update (key rotation).
 func AllSecrets(ctx context.Context, q Querier) ([]SecretRow, error) {
-	rows, err := q.Query(ctx, `SELECT workspace_id, name, ciphertext, hint FROM workspace_secrets ORDER BY workspace_id, name FOR UPDATE`)
-	if err != nil {
-		return nil, wrap("all secrets", err)
-	}
-	defer rows.Close()
-	var out []SecretRow
-	for rows.Next() {
-		var s SecretRow
-		if err := rows.Scan(&s.WorkspaceID, &s.Name, &s.Ciphertext, &s.Hint); err != nil {
-			return nil, wrap("all secrets", err)
-		}
-		out = append(out, s)
-	}
-	return out, wrap("all secrets", rows.Err())
+	out, err := queryAll(ctx, q, pgx.RowToStructByName[SecretRow],
+		`SELECT `+secretColumns+` FROM workspace_secrets ORDER BY workspace_id, name FOR UPDATE`)
+	return out, wrap("all secrets", err)
 }
 
 // DeleteSecret removes a secret.

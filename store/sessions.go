@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // Session is a signed-in browser.
@@ -24,18 +26,27 @@ func CreateSession(ctx context.Context, q Querier, tokenHash []byte, userID int6
 	return s, wrap("create session", mapErr(err))
 }
 
+// sessionUser is a session s with its user u (userColumns); the user's id is
+// the session's user_id.
+type sessionUser struct {
+	User
+	SessionID  int64     `db:"session_id"`
+	CSRFToken  string    `db:"csrf_token"`
+	LastSeenAt time.Time `db:"last_seen_at"`
+	ExpiresAt  time.Time `db:"expires_at"`
+}
+
 // SessionByTokenHash returns a live session and its enabled user.
 func SessionByTokenHash(ctx context.Context, q Querier, tokenHash []byte) (Session, User, error) {
-	var s Session
-	var u User
-	err := q.QueryRow(ctx, `
-		SELECT s.id, s.user_id, s.csrf_token, s.last_seen_at, s.expires_at,
-		       u.id, u.email, u.name, u.instance_role, u.password_hash, u.disabled_at, u.created_at
+	r, err := queryOne(ctx, q, pgx.RowToStructByName[sessionUser], `
+		SELECT s.id AS session_id, s.csrf_token, s.last_seen_at, s.expires_at, `+userColumns+`
 		FROM sessions s JOIN admin_users u ON u.id = s.user_id
-		WHERE s.token_hash = $1 AND s.expires_at > now() AND u.disabled_at IS NULL`, tokenHash).
-		Scan(&s.ID, &s.UserID, &s.CSRFToken, &s.LastSeenAt, &s.ExpiresAt,
-			&u.ID, &u.Email, &u.Name, &u.InstanceRole, &u.PasswordHash, &u.DisabledAt, &u.CreatedAt)
-	return s, u, wrap("session", mapErr(err))
+		WHERE s.token_hash = $1 AND s.expires_at > now() AND u.disabled_at IS NULL`, tokenHash)
+	if err != nil {
+		return Session{}, User{}, wrap("session", err)
+	}
+	s := Session{ID: r.SessionID, UserID: r.User.ID, CSRFToken: r.CSRFToken, LastSeenAt: r.LastSeenAt, ExpiresAt: r.ExpiresAt}
+	return s, r.User, nil
 }
 
 // TouchSession records activity and extends the session to expires.

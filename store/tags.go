@@ -12,37 +12,36 @@ import (
 // TagSettings are a workspace's excluded tags and system tag names (only the
 // names changed from their defaults are stored).
 type TagSettings struct {
-	Excluded []string
-	System   map[string]string
+	Excluded []string          `db:"excluded"`
+	System   map[string]string `db:"system"` // jsonb, decoded by pgx
 }
 
 // SmartTag is a tag the agent applies when a ticket fits its description.
 type SmartTag struct {
-	ID           int64
-	WorkspaceID  int64
-	Name         string
-	Description  string
-	Instructions string
-	PostAction   string
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	ID           int64     `db:"id"`
+	WorkspaceID  int64     `db:"workspace_id"`
+	Name         string    `db:"name"`
+	Description  string    `db:"description"`
+	Instructions string    `db:"instructions"`
+	PostAction   string    `db:"post_action"`
+	CreatedAt    time.Time `db:"created_at"`
+	UpdatedAt    time.Time `db:"updated_at"`
 }
 
 // TagSettingsOf returns a workspace's tag settings; empty ones when never saved.
 func TagSettingsOf(ctx context.Context, q Querier, workspaceID int64) (TagSettings, error) {
-	ts := TagSettings{Excluded: []string{}, System: map[string]string{}}
-	var raw []byte
-	err := q.QueryRow(ctx, `SELECT excluded, system FROM tag_settings WHERE workspace_id = $1`, workspaceID).Scan(&ts.Excluded, &raw)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return ts, nil
-	}
-	if err != nil {
-		return ts, wrap("tag settings", err)
+	ts, err := queryOne(ctx, q, pgx.RowToStructByName[TagSettings],
+		`SELECT excluded, system FROM tag_settings WHERE workspace_id = $1`, workspaceID)
+	if errors.Is(err, ErrNotFound) {
+		err = nil // never saved
 	}
 	if ts.Excluded == nil {
 		ts.Excluded = []string{}
 	}
-	return ts, json.Unmarshal(raw, &ts.System)
+	if ts.System == nil {
+		ts.System = map[string]string{}
+	}
+	return ts, wrap("tag settings", err)
 }
 
 // PutTagSettings saves a workspace's excluded tags and system tag names.
@@ -60,53 +59,35 @@ func PutTagSettings(ctx context.Context, q Querier, workspaceID int64, ts TagSet
 
 const smartTagColumns = `id, workspace_id, name, description, instructions, post_action, created_at, updated_at`
 
-func scanSmartTag(row pgx.Row) (SmartTag, error) {
-	var t SmartTag
-	err := row.Scan(&t.ID, &t.WorkspaceID, &t.Name, &t.Description, &t.Instructions, &t.PostAction, &t.CreatedAt, &t.UpdatedAt)
-	return t, mapErr(err)
-}
-
 // CreateSmartTag inserts a smart tag; a taken name is a *ConflictError.
 func CreateSmartTag(ctx context.Context, q Querier, t SmartTag) (SmartTag, error) {
-	out, err := scanSmartTag(q.QueryRow(ctx, `
+	out, err := queryOne(ctx, q, pgx.RowToStructByName[SmartTag], `
 		INSERT INTO smart_tags (workspace_id, name, description, instructions, post_action) VALUES ($1, $2, $3, $4, $5)
-		RETURNING `+smartTagColumns, t.WorkspaceID, t.Name, t.Description, t.Instructions, t.PostAction))
+		RETURNING `+smartTagColumns, t.WorkspaceID, t.Name, t.Description, t.Instructions, t.PostAction)
 	return out, wrap("create smart tag", err)
 }
 
 // UpdateSmartTag saves a smart tag of its workspace.
 func UpdateSmartTag(ctx context.Context, q Querier, t SmartTag) (SmartTag, error) {
-	out, err := scanSmartTag(q.QueryRow(ctx, `
+	out, err := queryOne(ctx, q, pgx.RowToStructByName[SmartTag], `
 		UPDATE smart_tags SET name = $3, description = $4, instructions = $5, post_action = $6, updated_at = now()
 		WHERE workspace_id = $1 AND id = $2 RETURNING `+smartTagColumns,
-		t.WorkspaceID, t.ID, t.Name, t.Description, t.Instructions, t.PostAction))
+		t.WorkspaceID, t.ID, t.Name, t.Description, t.Instructions, t.PostAction)
 	return out, wrap("update smart tag", err)
 }
 
 // SmartTagByID returns one smart tag of a workspace.
 func SmartTagByID(ctx context.Context, q Querier, workspaceID, id int64) (SmartTag, error) {
-	t, err := scanSmartTag(q.QueryRow(ctx, `SELECT `+smartTagColumns+` FROM smart_tags
-		WHERE workspace_id = $1 AND id = $2`, workspaceID, id))
+	t, err := queryOne(ctx, q, pgx.RowToStructByName[SmartTag], `SELECT `+smartTagColumns+` FROM smart_tags
+		WHERE workspace_id = $1 AND id = $2`, workspaceID, id)
 	return t, wrap("smart tag", err)
 }
 
 // SmartTags lists a workspace's smart tags by name.
 func SmartTags(ctx context.Context, q Querier, workspaceID int64) ([]SmartTag, error) {
-	rows, err := q.Query(ctx, `SELECT `+smartTagColumns+` FROM smart_tags WHERE workspace_id = $1
-		ORDER BY lower(name), id`, workspaceID)
-	if err != nil {
-		return nil, wrap("smart tags", err)
-	}
-	defer rows.Close()
-	out := []SmartTag{}
-	for rows.Next() {
-		t, err := scanSmartTag(rows)
-		if err != nil {
-			return nil, wrap("smart tags", err)
-		}
-		out = append(out, t)
-	}
-	return out, wrap("smart tags", rows.Err())
+	out, err := queryAll(ctx, q, pgx.RowToStructByName[SmartTag], `SELECT `+smartTagColumns+` FROM smart_tags
+		WHERE workspace_id = $1 ORDER BY lower(name), id`, workspaceID)
+	return out, wrap("smart tags", err)
 }
 
 // DeleteSmartTag removes a smart tag of a workspace.

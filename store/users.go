@@ -9,25 +9,20 @@ import (
 
 // User is a person who signs in to the admin app.
 type User struct {
-	ID           int64
-	Email        string
-	Name         string
-	InstanceRole string // "owner" or "member"
-	PasswordHash string
-	DisabledAt   *time.Time
-	CreatedAt    time.Time
+	ID           int64      `db:"id"`
+	Email        string     `db:"email"`
+	Name         string     `db:"name"`
+	InstanceRole string     `db:"instance_role"` // "owner" or "member"
+	PasswordHash string     `db:"password_hash"`
+	DisabledAt   *time.Time `db:"disabled_at"`
+	CreatedAt    time.Time  `db:"created_at"`
 }
 
 // InstanceOwner reports whether the user owns the whole installation.
 func (u User) InstanceOwner() bool { return u.InstanceRole == "owner" }
 
-const userColumns = `id, email, name, instance_role, password_hash, disabled_at, created_at`
-
-func scanUser(row pgx.Row) (User, error) {
-	var u User
-	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.InstanceRole, &u.PasswordHash, &u.DisabledAt, &u.CreatedAt)
-	return u, mapErr(err)
-}
+// userColumns reads a user u.
+const userColumns = `u.id, u.email, u.name, u.instance_role, u.password_hash, u.disabled_at, u.created_at`
 
 // CountUsers returns how many users exist.
 func CountUsers(ctx context.Context, q Querier) (int, error) {
@@ -44,21 +39,21 @@ func LockUsers(ctx context.Context, tx pgx.Tx) error {
 
 // CreateUser inserts a user; a taken email (case-insensitive) is a *ConflictError.
 func CreateUser(ctx context.Context, q Querier, email, name, passwordHash, instanceRole string) (User, error) {
-	u, err := scanUser(q.QueryRow(ctx, `
-		INSERT INTO admin_users (email, name, password_hash, instance_role) VALUES ($1, $2, $3, $4)
-		RETURNING `+userColumns, email, name, passwordHash, instanceRole))
+	u, err := queryOne(ctx, q, pgx.RowToStructByName[User], `
+		INSERT INTO admin_users AS u (email, name, password_hash, instance_role) VALUES ($1, $2, $3, $4)
+		RETURNING `+userColumns, email, name, passwordHash, instanceRole)
 	return u, wrap("create user", err)
 }
 
 // UserByEmail finds a user by email, case-insensitively.
 func UserByEmail(ctx context.Context, q Querier, email string) (User, error) {
-	u, err := scanUser(q.QueryRow(ctx, `SELECT `+userColumns+` FROM admin_users WHERE lower(email) = lower($1)`, email))
+	u, err := queryOne(ctx, q, pgx.RowToStructByName[User], `SELECT `+userColumns+` FROM admin_users u WHERE lower(u.email) = lower($1)`, email)
 	return u, wrap("user by email", err)
 }
 
 // UserByID finds a user.
 func UserByID(ctx context.Context, q Querier, id int64) (User, error) {
-	u, err := scanUser(q.QueryRow(ctx, `SELECT `+userColumns+` FROM admin_users WHERE id = $1`, id))
+	u, err := queryOne(ctx, q, pgx.RowToStructByName[User], `SELECT `+userColumns+` FROM admin_users u WHERE u.id = $1`, id)
 	return u, wrap("user by id", err)
 }
 
