@@ -52,7 +52,10 @@ type Added struct {
 // by the instance owner (with a password they pass on); a person who already
 // has an account, or whom anyone else adds, gets an invitation instead, so
 // nobody joins a workspace or gets an account without accepting it.
-func (s *Service) AddMember(ctx context.Context, p Principal, mine Role, workspaceID int64, in NewMember) (Added, error) {
+func (s *Service) AddMember(ctx context.Context, actor Actor, in NewMember) (Added, error) {
+	if err := actor.Require(RoleAdmin); err != nil {
+		return Added{}, err
+	}
 	in.Email = normEmail(in.Email)
 	v := validate.Errors{}
 	v.Email("email", in.Email)
@@ -60,15 +63,15 @@ func (s *Service) AddMember(ctx context.Context, p Principal, mine Role, workspa
 	if err := v.Err(); err != nil {
 		return Added{}, err
 	}
-	if err := grantable(mine, in.Role); err != nil {
+	if err := grantable(actor.Role, in.Role); err != nil {
 		return Added{}, err
 	}
 	_, err := store.UserByEmail(ctx, s.db.Pool, in.Email)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return Added{}, err
 	}
-	if err == nil || p.Token != nil || !p.User.InstanceOwner() {
-		inv, token, err := s.Invite(ctx, p, mine, workspaceID, in.Email, in.Role)
+	if err == nil || actor.Token != nil || !actor.User.InstanceOwner() {
+		inv, token, err := s.Invite(ctx, actor, in.Email, in.Role)
 		if err != nil {
 			return Added{}, err
 		}
@@ -91,11 +94,11 @@ func (s *Service) AddMember(ctx context.Context, p Principal, mine Role, workspa
 			}
 			return err
 		}
-		if err := store.AddMember(ctx, tx, workspaceID, u.ID, string(in.Role)); err != nil {
+		if err := store.AddMember(ctx, tx, actor.WorkspaceID, u.ID, string(in.Role)); err != nil {
 			return err
 		}
 		out = store.Member{UserID: u.ID, Email: u.Email, Name: u.Name, Role: string(in.Role)}
-		return store.Audit(ctx, tx, &workspaceID, p.Actor(), "member.add", u.Email,
+		return store.Audit(ctx, tx, &actor.WorkspaceID, actor.Audit(), "member.add", u.Email,
 			map[string]any{"role": in.Role, "new_user": true})
 	})
 	if err != nil {
@@ -105,63 +108,72 @@ func (s *Service) AddMember(ctx context.Context, p Principal, mine Role, workspa
 }
 
 // SetMemberRole changes a member's role, keeping at least one owner.
-func (s *Service) SetMemberRole(ctx context.Context, p Principal, mine Role, workspaceID, userID int64, role Role) (store.Member, error) {
-	if err := grantable(mine, role); err != nil {
+func (s *Service) SetMemberRole(ctx context.Context, actor Actor, userID int64, role Role) (store.Member, error) {
+	if err := actor.Require(RoleAdmin); err != nil {
+		return store.Member{}, err
+	}
+	if err := grantable(actor.Role, role); err != nil {
 		return store.Member{}, err
 	}
 	var out store.Member
 	err := s.db.InTx(ctx, func(tx pgx.Tx) error {
-		m, err := store.MemberOf(ctx, tx, workspaceID, userID)
+		m, err := store.MemberOf(ctx, tx, actor.WorkspaceID, userID)
 		if err != nil {
 			return err
 		}
-		if Role(m.Role) == RoleOwner && mine != RoleOwner {
+		if Role(m.Role) == RoleOwner && actor.Role != RoleOwner {
 			return ErrForbidden
 		}
 		if Role(m.Role) == RoleOwner && role != RoleOwner {
-			if n, err := store.CountOwners(ctx, tx, workspaceID); err != nil {
+			if n, err := store.CountOwners(ctx, tx, actor.WorkspaceID); err != nil {
 				return err
 			} else if n <= 1 {
 				return ErrLastOwner
 			}
 		}
-		if err := store.SetMemberRole(ctx, tx, workspaceID, userID, string(role)); err != nil {
+		if err := store.SetMemberRole(ctx, tx, actor.WorkspaceID, userID, string(role)); err != nil {
 			return err
 		}
 		out = m
 		out.Role = string(role)
-		return store.Audit(ctx, tx, &workspaceID, p.Actor(), "member.update", m.Email,
+		return store.Audit(ctx, tx, &actor.WorkspaceID, actor.Audit(), "member.update", m.Email,
 			map[string]any{"role": []string{m.Role, string(role)}})
 	})
 	return out, err
 }
 
 // RemoveMember takes a user out of a workspace, keeping at least one owner.
-func (s *Service) RemoveMember(ctx context.Context, p Principal, mine Role, workspaceID, userID int64) error {
+func (s *Service) RemoveMember(ctx context.Context, actor Actor, userID int64) error {
+	if err := actor.Require(RoleAdmin); err != nil {
+		return err
+	}
 	return s.db.InTx(ctx, func(tx pgx.Tx) error {
-		m, err := store.MemberOf(ctx, tx, workspaceID, userID)
+		m, err := store.MemberOf(ctx, tx, actor.WorkspaceID, userID)
 		if err != nil {
 			return err
 		}
 		if Role(m.Role) == RoleOwner {
-			if mine != RoleOwner {
+			if actor.Role != RoleOwner {
 				return ErrForbidden
 			}
-			if n, err := store.CountOwners(ctx, tx, workspaceID); err != nil {
+			if n, err := store.CountOwners(ctx, tx, actor.WorkspaceID); err != nil {
 				return err
 			} else if n <= 1 {
 				return ErrLastOwner
 			}
 		}
-		if err := store.RemoveMember(ctx, tx, workspaceID, userID); err != nil {
+		if err := store.RemoveMember(ctx, tx, actor.WorkspaceID, userID); err != nil {
 			return err
 		}
-		return store.Audit(ctx, tx, &workspaceID, p.Actor(), "member.remove", m.Email, map[string]any{"role": m.Role})
+		return store.Audit(ctx, tx, &actor.WorkspaceID, actor.Audit(), "member.remove", m.Email, map[string]any{"role": m.Role})
 	})
 }
 
 // Invite creates an invitation; the returned token is shown once.
-func (s *Service) Invite(ctx context.Context, p Principal, mine Role, workspaceID int64, email string, role Role) (store.Invitation, string, error) {
+func (s *Service) Invite(ctx context.Context, actor Actor, email string, role Role) (store.Invitation, string, error) {
+	if err := actor.Require(RoleAdmin); err != nil {
+		return store.Invitation{}, "", err
+	}
 	email = normEmail(email)
 	v := validate.Errors{}
 	v.Email("email", email)
@@ -169,28 +181,28 @@ func (s *Service) Invite(ctx context.Context, p Principal, mine Role, workspaceI
 	if err := v.Err(); err != nil {
 		return store.Invitation{}, "", err
 	}
-	if err := grantable(mine, role); err != nil {
+	if err := grantable(actor.Role, role); err != nil {
 		return store.Invitation{}, "", err
 	}
 	token, hash := newSecretToken("")
 	var out store.Invitation
 	err := s.db.InTx(ctx, func(tx pgx.Tx) error {
 		if u, err := store.UserByEmail(ctx, tx, email); err == nil {
-			if _, err := store.MemberRole(ctx, tx, workspaceID, u.ID); err == nil {
+			if _, err := store.MemberRole(ctx, tx, actor.WorkspaceID, u.ID); err == nil {
 				return validate.Field("email", email+" is already a member of this workspace")
 			}
 		}
 		var creator int64
-		if p.Token == nil {
-			creator = p.User.ID
+		if actor.Token == nil {
+			creator = actor.User.ID
 		}
 		var err error
-		out, err = store.CreateInvitation(ctx, tx, store.Invitation{WorkspaceID: workspaceID, Email: email, Role: string(role),
+		out, err = store.CreateInvitation(ctx, tx, store.Invitation{WorkspaceID: actor.WorkspaceID, Email: email, Role: string(role),
 			ExpiresAt: s.now().Add(InvitationTTL)}, hash, creator)
 		if err != nil {
 			return err
 		}
-		return store.Audit(ctx, tx, &workspaceID, p.Actor(), "invitation.create", email, map[string]any{"role": role})
+		return store.Audit(ctx, tx, &actor.WorkspaceID, actor.Audit(), "invitation.create", email, map[string]any{"role": role})
 	})
 	return out, token, err
 }
@@ -289,18 +301,24 @@ func (s *Service) AcceptInvitation(ctx context.Context, token, name, password st
 }
 
 // RevokeInvitation deletes a pending invitation.
-func (s *Service) RevokeInvitation(ctx context.Context, p Principal, workspaceID, id int64) error {
+func (s *Service) RevokeInvitation(ctx context.Context, actor Actor, id int64) error {
+	if err := actor.Require(RoleAdmin); err != nil {
+		return err
+	}
 	return s.db.InTx(ctx, func(tx pgx.Tx) error {
-		inv, err := store.DeleteInvitation(ctx, tx, workspaceID, id)
+		inv, err := store.DeleteInvitation(ctx, tx, actor.WorkspaceID, id)
 		if err != nil {
 			return err
 		}
-		return store.Audit(ctx, tx, &workspaceID, p.Actor(), "invitation.revoke", inv.Email, nil)
+		return store.Audit(ctx, tx, &actor.WorkspaceID, actor.Audit(), "invitation.revoke", inv.Email, nil)
 	})
 }
 
 // CreateToken issues an API token for a workspace; the token text is shown once.
-func (s *Service) CreateToken(ctx context.Context, p Principal, mine Role, workspaceID int64, name string, role Role) (store.APIToken, string, error) {
+func (s *Service) CreateToken(ctx context.Context, actor Actor, name string, role Role) (store.APIToken, string, error) {
+	if err := actor.Require(RoleAdmin); err != nil {
+		return store.APIToken{}, "", err
+	}
 	name = strings.TrimSpace(name)
 	v := validate.Errors{}
 	v.Length("name", name, 1, 100)
@@ -308,37 +326,61 @@ func (s *Service) CreateToken(ctx context.Context, p Principal, mine Role, works
 	if err := v.Err(); err != nil {
 		return store.APIToken{}, "", err
 	}
-	if err := grantable(mine, role); err != nil {
+	if err := grantable(actor.Role, role); err != nil {
 		return store.APIToken{}, "", err
 	}
 	token, hash := newSecretToken(APITokenPrefix)
 	var out store.APIToken
 	err := s.db.InTx(ctx, func(tx pgx.Tx) error {
 		var creator int64
-		if p.Token == nil {
-			creator = p.User.ID
+		if actor.Token == nil {
+			creator = actor.User.ID
 		}
 		var err error
-		out, err = store.CreateAPIToken(ctx, tx, store.APIToken{WorkspaceID: workspaceID, Name: name, Role: string(role),
+		out, err = store.CreateAPIToken(ctx, tx, store.APIToken{WorkspaceID: actor.WorkspaceID, Name: name, Role: string(role),
 			Prefix: token[:len(APITokenPrefix)+6]}, hash, creator)
 		if err != nil {
 			return err
 		}
-		return store.Audit(ctx, tx, &workspaceID, p.Actor(), "token.create", name, map[string]any{"role": role, "prefix": out.Prefix})
+		return store.Audit(ctx, tx, &actor.WorkspaceID, actor.Audit(), "token.create", name, map[string]any{"role": role, "prefix": out.Prefix})
 	})
 	return out, token, err
 }
 
 // RevokeToken revokes an API token of a workspace.
-func (s *Service) RevokeToken(ctx context.Context, p Principal, workspaceID, id int64) error {
+func (s *Service) RevokeToken(ctx context.Context, actor Actor, id int64) error {
+	if err := actor.Require(RoleAdmin); err != nil {
+		return err
+	}
 	return s.db.InTx(ctx, func(tx pgx.Tx) error {
-		t, err := store.RevokeAPIToken(ctx, tx, workspaceID, id)
+		t, err := store.RevokeAPIToken(ctx, tx, actor.WorkspaceID, id)
 		if err != nil {
 			return err
 		}
-		return store.Audit(ctx, tx, &workspaceID, p.Actor(), "token.revoke", t.Name, map[string]any{"role": t.Role})
+		return store.Audit(ctx, tx, &actor.WorkspaceID, actor.Audit(), "token.revoke", t.Name, map[string]any{"role": t.Role})
 	})
 }
 
 // Describe is used in messages.
 func (r Role) String() string { return fmt.Sprint(string(r)) }
+
+// Members lists the workspace's members (any member may see them).
+func (s *Service) Members(ctx context.Context, actor Actor) ([]store.Member, error) {
+	return store.Members(ctx, s.db.Pool, actor.WorkspaceID)
+}
+
+// Invitations lists the workspace's pending invitations (admins).
+func (s *Service) Invitations(ctx context.Context, actor Actor) ([]store.Invitation, error) {
+	if err := actor.Require(RoleAdmin); err != nil {
+		return nil, err
+	}
+	return store.PendingInvitations(ctx, s.db.Pool, actor.WorkspaceID)
+}
+
+// Tokens lists the workspace's API tokens (admins).
+func (s *Service) Tokens(ctx context.Context, actor Actor) ([]store.APIToken, error) {
+	if err := actor.Require(RoleAdmin); err != nil {
+		return nil, err
+	}
+	return store.APITokens(ctx, s.db.Pool, actor.WorkspaceID)
+}

@@ -7,12 +7,15 @@ import (
 	"github.com/deskmate/deskmate/store"
 )
 
-// Principal is who is calling: a signed-in user (browser session) or an API token.
+// Principal is who is calling: a signed-in user (browser session), an API
+// token, or Deskmate itself (System).
 type Principal struct {
 	User      store.User // zero for API tokens
 	SessionID int64      // 0 for API tokens
 	CSRFToken string
 	Token     *store.APIToken // set for API tokens
+	// System names Deskmate acting on its own (a job, the agent).
+	System string
 }
 
 // IsToken reports whether the caller authenticated with an API token.
@@ -20,6 +23,9 @@ func (p Principal) IsToken() bool { return p.Token != nil }
 
 // Actor is how the principal appears in the audit log.
 func (p Principal) Actor() store.Actor {
+	if p.System != "" {
+		return store.Actor{Kind: "system", Label: p.System}
+	}
 	if p.Token != nil {
 		return store.Actor{Kind: "token", ID: p.Token.ID, Label: "token " + p.Token.Name}
 	}

@@ -163,21 +163,21 @@ func nameTaken(err error, name string) error {
 }
 
 // Automations lists a workspace's automations by name.
-func (s *Service) Automations(ctx context.Context, workspaceID int64) ([]store.Automation, error) {
-	return store.Automations(ctx, s.db.Pool, workspaceID, false)
+func (s *Service) Automations(ctx context.Context, actor account.Actor) ([]store.Automation, error) {
+	return store.Automations(ctx, s.db.Pool, actor.WorkspaceID, false)
 }
 
 // Automation returns one automation.
-func (s *Service) Automation(ctx context.Context, workspaceID, id int64) (store.Automation, error) {
-	return store.AutomationByID(ctx, s.db.Pool, workspaceID, id)
+func (s *Service) Automation(ctx context.Context, actor account.Actor, id int64) (store.Automation, error) {
+	return store.AutomationByID(ctx, s.db.Pool, actor.WorkspaceID, id)
 }
 
 // CreateAutomation adds an automation (editors).
-func (s *Service) CreateAutomation(ctx context.Context, p account.Principal, role account.Role, workspaceID int64, in Input) (store.Automation, error) {
-	if err := canEdit(role); err != nil {
+func (s *Service) CreateAutomation(ctx context.Context, actor account.Actor, in Input) (store.Automation, error) {
+	if err := actor.Require(account.RoleEditor); err != nil {
 		return store.Automation{}, err
 	}
-	a := newAutomation(workspaceID)
+	a := newAutomation(actor.WorkspaceID)
 	v := validate.Errors{}
 	if in.Name == nil {
 		v.Add("name", "is required")
@@ -188,27 +188,27 @@ func (s *Service) CreateAutomation(ctx context.Context, p account.Principal, rol
 	}
 	var out store.Automation
 	err := s.db.InTx(ctx, func(tx pgx.Tx) error {
-		if err := store.CheckLimit(ctx, tx, store.LimitAutomations, workspaceID, 1); err != nil {
+		if err := store.CheckLimit(ctx, tx, store.LimitAutomations, actor.WorkspaceID, 1); err != nil {
 			return err
 		}
 		var err error
 		if out, err = store.CreateAutomation(ctx, tx, a); err != nil {
 			return nameTaken(err, a.Name)
 		}
-		return store.Audit(ctx, tx, &workspaceID, p.Actor(), "automation.create", out.Name,
+		return store.Audit(ctx, tx, &actor.WorkspaceID, actor.Audit(), "automation.create", out.Name,
 			map[string]any{"id": out.ID, "phrases": len(out.Phrases), "active": out.Active})
 	})
 	return out, err
 }
 
 // UpdateAutomation changes the set fields of an automation (editors).
-func (s *Service) UpdateAutomation(ctx context.Context, p account.Principal, role account.Role, workspaceID, id int64, in Input) (store.Automation, error) {
-	if err := canEdit(role); err != nil {
+func (s *Service) UpdateAutomation(ctx context.Context, actor account.Actor, id int64, in Input) (store.Automation, error) {
+	if err := actor.Require(account.RoleEditor); err != nil {
 		return store.Automation{}, err
 	}
 	var out store.Automation
 	err := s.db.InTx(ctx, func(tx pgx.Tx) error {
-		old, err := store.AutomationByID(ctx, tx, workspaceID, id)
+		old, err := store.AutomationByID(ctx, tx, actor.WorkspaceID, id)
 		if err != nil {
 			return err
 		}
@@ -225,7 +225,7 @@ func (s *Service) UpdateAutomation(ctx context.Context, p account.Principal, rol
 		if len(diff) == 0 {
 			return nil
 		}
-		return store.Audit(ctx, tx, &workspaceID, p.Actor(), "automation.update", out.Name, diff)
+		return store.Audit(ctx, tx, &actor.WorkspaceID, actor.Audit(), "automation.update", out.Name, diff)
 	})
 	return out, err
 }
@@ -264,18 +264,18 @@ func automationDiff(a, b store.Automation) map[string]any {
 
 // DeleteAutomation removes an automation (editors). The active model keeps
 // its phrases until the next training, but no longer answers with it.
-func (s *Service) DeleteAutomation(ctx context.Context, p account.Principal, role account.Role, workspaceID, id int64) error {
-	if err := canEdit(role); err != nil {
+func (s *Service) DeleteAutomation(ctx context.Context, actor account.Actor, id int64) error {
+	if err := actor.Require(account.RoleEditor); err != nil {
 		return err
 	}
 	return s.db.InTx(ctx, func(tx pgx.Tx) error {
-		a, err := store.AutomationByID(ctx, tx, workspaceID, id)
+		a, err := store.AutomationByID(ctx, tx, actor.WorkspaceID, id)
 		if err != nil {
 			return err
 		}
-		if err := store.DeleteAutomation(ctx, tx, workspaceID, id); err != nil {
+		if err := store.DeleteAutomation(ctx, tx, actor.WorkspaceID, id); err != nil {
 			return err
 		}
-		return store.Audit(ctx, tx, &workspaceID, p.Actor(), "automation.delete", a.Name, map[string]any{"id": id})
+		return store.Audit(ctx, tx, &actor.WorkspaceID, actor.Audit(), "automation.delete", a.Name, map[string]any{"id": id})
 	})
 }

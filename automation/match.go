@@ -3,6 +3,7 @@ package automation
 import (
 	"context"
 	"errors"
+	"github.com/deskmate/deskmate/account"
 	"strconv"
 
 	"github.com/deskmate/deskmate/intent"
@@ -27,15 +28,15 @@ type Match struct {
 // Match finds the automation that answers a customer message with the
 // workspace's active model; vars fill the response template. ErrNoModel
 // before the first successful training.
-func (s *Service) Match(ctx context.Context, workspaceID int64, message string, vars map[string]string) (Match, error) {
-	lm, err := s.model(ctx, workspaceID)
+func (s *Service) Match(ctx context.Context, actor account.Actor, message string, vars map[string]string) (Match, error) {
+	lm, err := s.model(ctx, actor.WorkspaceID)
 	if err != nil {
 		return Match{}, err
 	}
 	pred := lm.model.Predict(message)
 	out := Match{Confidence: pred.Confidence, RunnerUpConfidence: pred.RunnerUpConfidence, Decision: pred.Decision,
 		ModelVersion: lm.version}
-	best, err := s.liveAutomation(ctx, workspaceID, pred.Intent)
+	best, err := s.liveAutomation(ctx, actor.WorkspaceID, pred.Intent)
 	if err != nil {
 		return Match{}, err
 	}
@@ -46,7 +47,7 @@ func (s *Service) Match(ctx context.Context, workspaceID int64, message string, 
 		out.Automation = best
 	}
 	if pred.RunnerUp != "" {
-		ru, err := s.liveAutomation(ctx, workspaceID, pred.RunnerUp)
+		ru, err := s.liveAutomation(ctx, actor.WorkspaceID, pred.RunnerUp)
 		if err != nil {
 			return Match{}, err
 		}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/deskmate/deskmate/account"
 	"github.com/deskmate/deskmate/intent"
 	"github.com/deskmate/deskmate/store"
 )
@@ -54,12 +53,4 @@ type loadedModel struct {
 	id      int64
 	version int
 	model   *intent.Model
-}
-
-// canEdit refuses roles below editor.
-func canEdit(role account.Role) error {
-	if !role.AtLeast(account.RoleEditor) {
-		return account.ErrForbidden
-	}
-	return nil
 }

@@ -80,8 +80,8 @@ func systemTags(ts store.TagSettings) []SystemTag {
 }
 
 // TagConfig reads a workspace's tag configuration.
-func (s *Service) TagConfig(ctx context.Context, workspaceID int64) (TagConfig, error) {
-	return tagConfig(ctx, s.db.Pool, workspaceID)
+func (s *Service) TagConfig(ctx context.Context, actor account.Actor) (TagConfig, error) {
+	return tagConfig(ctx, s.db.Pool, actor.WorkspaceID)
 }
 
 func tagConfig(ctx context.Context, q store.Querier, workspaceID int64) (TagConfig, error) {
@@ -139,8 +139,8 @@ func lockedTagConfig(ctx context.Context, tx pgx.Tx, workspaceID int64) (TagConf
 
 // SetExcludedTags replaces a workspace's excluded tags (editors). A tag may
 // not also be managed by the workspace, nor share a system or smart tag's name.
-func (s *Service) SetExcludedTags(ctx context.Context, p account.Principal, role account.Role, workspaceID int64, tags []string) (TagConfig, error) {
-	if err := canEdit(role); err != nil {
+func (s *Service) SetExcludedTags(ctx context.Context, actor account.Actor, tags []string) (TagConfig, error) {
+	if err := actor.Require(account.RoleEditor); err != nil {
 		return TagConfig{}, err
 	}
 	v := validate.Errors{}
@@ -150,7 +150,7 @@ func (s *Service) SetExcludedTags(ctx context.Context, p account.Principal, role
 	}
 	var out TagConfig
 	err := s.db.InTx(ctx, func(tx pgx.Tx) error {
-		c, ts, err := lockedTagConfig(ctx, tx, workspaceID)
+		c, ts, err := lockedTagConfig(ctx, tx, actor.WorkspaceID)
 		if err != nil {
 			return err
 		}
@@ -170,7 +170,7 @@ func (s *Service) SetExcludedTags(ctx context.Context, p account.Principal, role
 		}
 		old := ts.Excluded
 		ts.Excluded = tags
-		if err := store.PutTagSettings(ctx, tx, workspaceID, ts); err != nil {
+		if err := store.PutTagSettings(ctx, tx, actor.WorkspaceID, ts); err != nil {
 			return err
 		}
 		c.Excluded = tags
@@ -178,7 +178,7 @@ func (s *Service) SetExcludedTags(ctx context.Context, p account.Principal, role
 		if slices.Equal(old, tags) {
 			return nil
 		}
-		return store.Audit(ctx, tx, &workspaceID, p.Actor(), "tags.excluded.update", "",
+		return store.Audit(ctx, tx, &actor.WorkspaceID, actor.Audit(), "tags.excluded.update", "",
 			map[string]any{"excluded": [][]string{old, tags}})
 	})
 	return out, err
@@ -186,8 +186,8 @@ func (s *Service) SetExcludedTags(ctx context.Context, p account.Principal, role
 
 // SetSystemTagNames renames system tags (editors): names maps keys to names;
 // keys left out take their default name.
-func (s *Service) SetSystemTagNames(ctx context.Context, p account.Principal, role account.Role, workspaceID int64, names map[string]string) (TagConfig, error) {
-	if err := canEdit(role); err != nil {
+func (s *Service) SetSystemTagNames(ctx context.Context, actor account.Actor, names map[string]string) (TagConfig, error) {
+	if err := actor.Require(account.RoleEditor); err != nil {
 		return TagConfig{}, err
 	}
 	v := validate.Errors{}
@@ -208,7 +208,7 @@ func (s *Service) SetSystemTagNames(ctx context.Context, p account.Principal, ro
 	}
 	var out TagConfig
 	err := s.db.InTx(ctx, func(tx pgx.Tx) error {
-		c, ts, err := lockedTagConfig(ctx, tx, workspaceID)
+		c, ts, err := lockedTagConfig(ctx, tx, actor.WorkspaceID)
 		if err != nil {
 			return err
 		}
@@ -227,7 +227,7 @@ func (s *Service) SetSystemTagNames(ctx context.Context, p account.Principal, ro
 				return validate.Field("names."+t.Key, fmt.Sprintf("%q is already the name of %s", t.Name, o))
 			}
 		}
-		if err := store.PutTagSettings(ctx, tx, workspaceID, ts); err != nil {
+		if err := store.PutTagSettings(ctx, tx, actor.WorkspaceID, ts); err != nil {
 			return err
 		}
 		out = c
@@ -240,7 +240,7 @@ func (s *Service) SetSystemTagNames(ctx context.Context, p account.Principal, ro
 		if len(diff) == 0 {
 			return nil
 		}
-		return store.Audit(ctx, tx, &workspaceID, p.Actor(), "tags.system.update", "", diff)
+		return store.Audit(ctx, tx, &actor.WorkspaceID, actor.Audit(), "tags.system.update", "", diff)
 	})
 	return out, err
 }
@@ -265,25 +265,25 @@ func applySmartTag(t *store.SmartTag, in SmartTagInput, v validate.Errors) {
 }
 
 // SmartTags lists a workspace's smart tags.
-func (s *Service) SmartTags(ctx context.Context, workspaceID int64) ([]store.SmartTag, error) {
-	return store.SmartTags(ctx, s.db.Pool, workspaceID)
+func (s *Service) SmartTags(ctx context.Context, actor account.Actor) ([]store.SmartTag, error) {
+	return store.SmartTags(ctx, s.db.Pool, actor.WorkspaceID)
 }
 
 // SaveSmartTag creates (id 0) or updates a smart tag (editors); its name may
 // not be used by another excluded, system or smart tag.
-func (s *Service) SaveSmartTag(ctx context.Context, p account.Principal, role account.Role, workspaceID, id int64, in SmartTagInput) (store.SmartTag, error) {
-	if err := canEdit(role); err != nil {
+func (s *Service) SaveSmartTag(ctx context.Context, actor account.Actor, id int64, in SmartTagInput) (store.SmartTag, error) {
+	if err := actor.Require(account.RoleEditor); err != nil {
 		return store.SmartTag{}, err
 	}
 	var out store.SmartTag
 	err := s.db.InTx(ctx, func(tx pgx.Tx) error {
-		c, _, err := lockedTagConfig(ctx, tx, workspaceID)
+		c, _, err := lockedTagConfig(ctx, tx, actor.WorkspaceID)
 		if err != nil {
 			return err
 		}
-		t := store.SmartTag{WorkspaceID: workspaceID, PostAction: "none"}
+		t := store.SmartTag{WorkspaceID: actor.WorkspaceID, PostAction: "none"}
 		if id != 0 {
-			if t, err = store.SmartTagByID(ctx, tx, workspaceID, id); err != nil {
+			if t, err = store.SmartTagByID(ctx, tx, actor.WorkspaceID, id); err != nil {
 				return err
 			}
 		}
@@ -300,7 +300,7 @@ func (s *Service) SaveSmartTag(ctx context.Context, p account.Principal, role ac
 		}
 		action := "smart_tag.create"
 		if id == 0 {
-			if err := store.CheckLimit(ctx, tx, store.LimitSmartTags, workspaceID, 1); err != nil {
+			if err := store.CheckLimit(ctx, tx, store.LimitSmartTags, actor.WorkspaceID, 1); err != nil {
 				return err
 			}
 			out, err = store.CreateSmartTag(ctx, tx, t)
@@ -311,25 +311,25 @@ func (s *Service) SaveSmartTag(ctx context.Context, p account.Principal, role ac
 		if err != nil {
 			return err
 		}
-		return store.Audit(ctx, tx, &workspaceID, p.Actor(), action, out.Name,
+		return store.Audit(ctx, tx, &actor.WorkspaceID, actor.Audit(), action, out.Name,
 			map[string]any{"id": out.ID, "post_action": out.PostAction})
 	})
 	return out, err
 }
 
 // DeleteSmartTag removes a smart tag (editors).
-func (s *Service) DeleteSmartTag(ctx context.Context, p account.Principal, role account.Role, workspaceID, id int64) error {
-	if err := canEdit(role); err != nil {
+func (s *Service) DeleteSmartTag(ctx context.Context, actor account.Actor, id int64) error {
+	if err := actor.Require(account.RoleEditor); err != nil {
 		return err
 	}
 	return s.db.InTx(ctx, func(tx pgx.Tx) error {
-		t, err := store.SmartTagByID(ctx, tx, workspaceID, id)
+		t, err := store.SmartTagByID(ctx, tx, actor.WorkspaceID, id)
 		if err != nil {
 			return err
 		}
-		if err := store.DeleteSmartTag(ctx, tx, workspaceID, id); err != nil {
+		if err := store.DeleteSmartTag(ctx, tx, actor.WorkspaceID, id); err != nil {
 			return err
 		}
-		return store.Audit(ctx, tx, &workspaceID, p.Actor(), "smart_tag.delete", t.Name, map[string]any{"id": id})
+		return store.Audit(ctx, tx, &actor.WorkspaceID, actor.Audit(), "smart_tag.delete", t.Name, map[string]any{"id": id})
 	})
 }

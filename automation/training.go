@@ -89,8 +89,8 @@ type TrainingStatus struct {
 
 // StartTraining queues a training run on the active automations (editors).
 // While a run is queued or running, it is returned instead of a new one.
-func (s *Service) StartTraining(ctx context.Context, p account.Principal, role account.Role, workspaceID int64) (store.IntentModel, bool, error) {
-	if err := canEdit(role); err != nil {
+func (s *Service) StartTraining(ctx context.Context, actor account.Actor) (store.IntentModel, bool, error) {
+	if err := actor.Require(account.RoleEditor); err != nil {
 		return store.IntentModel{}, false, err
 	}
 	if s.queue == nil {
@@ -99,10 +99,10 @@ func (s *Service) StartTraining(ctx context.Context, p account.Principal, role a
 	var m store.IntentModel
 	created := false
 	err := s.db.InTx(ctx, func(tx pgx.Tx) error {
-		if err := store.LockWorkspace(ctx, tx, workspaceID); err != nil {
+		if err := store.LockWorkspace(ctx, tx, actor.WorkspaceID); err != nil {
 			return err
 		}
-		latest, err := store.LatestIntentModel(ctx, tx, workspaceID)
+		latest, err := store.LatestIntentModel(ctx, tx, actor.WorkspaceID)
 		switch {
 		case err == nil && latest.Status == "training" && time.Since(latest.CreatedAt) < staleAfter:
 			m = latest
@@ -114,30 +114,30 @@ func (s *Service) StartTraining(ctx context.Context, p account.Principal, role a
 		case err != nil && !errors.Is(err, store.ErrNotFound):
 			return err
 		}
-		active, err := store.Automations(ctx, tx, workspaceID, true)
+		active, err := store.Automations(ctx, tx, actor.WorkspaceID, true)
 		if err != nil {
 			return err
 		}
 		if len(active) < 2 {
 			return validate.Field("automations", fmt.Sprintf("training needs at least 2 active automations: has %d", len(active)))
 		}
-		if m, err = store.CreateIntentModel(ctx, tx, workspaceID); err != nil {
+		if m, err = store.CreateIntentModel(ctx, tx, actor.WorkspaceID); err != nil {
 			return err
 		}
-		if err := s.queue.TrainIntents(ctx, tx, workspaceID, m.ID); err != nil {
+		if err := s.queue.TrainIntents(ctx, tx, actor.WorkspaceID, m.ID); err != nil {
 			return err
 		}
 		created = true
-		return store.Audit(ctx, tx, &workspaceID, p.Actor(), "automation.train", "version "+strconv.Itoa(m.Version),
+		return store.Audit(ctx, tx, &actor.WorkspaceID, actor.Audit(), "automation.train", "version "+strconv.Itoa(m.Version),
 			map[string]any{"automations": len(active)})
 	})
 	return m, created, err
 }
 
 // Training returns the latest run and the active one.
-func (s *Service) Training(ctx context.Context, workspaceID int64) (TrainingStatus, error) {
+func (s *Service) Training(ctx context.Context, actor account.Actor) (TrainingStatus, error) {
 	var st TrainingStatus
-	latest, err := store.LatestIntentModel(ctx, s.db.Pool, workspaceID)
+	latest, err := store.LatestIntentModel(ctx, s.db.Pool, actor.WorkspaceID)
 	if errors.Is(err, store.ErrNotFound) {
 		return st, nil
 	}
@@ -149,7 +149,7 @@ func (s *Service) Training(ctx context.Context, workspaceID int64) (TrainingStat
 		st.Active = &latest
 		return st, nil
 	}
-	active, err := store.ActiveIntentModel(ctx, s.db.Pool, workspaceID)
+	active, err := store.ActiveIntentModel(ctx, s.db.Pool, actor.WorkspaceID)
 	if err == nil {
 		st.Active = &active
 	} else if !errors.Is(err, store.ErrNotFound) {

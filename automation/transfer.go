@@ -229,19 +229,19 @@ func csvError(err error) error {
 
 // Import creates or updates (by name, case-insensitively) every item in one
 // transaction: all of them or none (editors).
-func (s *Service) Import(ctx context.Context, p account.Principal, role account.Role, workspaceID int64, format string, items []ImportItem) (ImportResult, error) {
+func (s *Service) Import(ctx context.Context, actor account.Actor, format string, items []ImportItem) (ImportResult, error) {
 	var res ImportResult
-	if err := canEdit(role); err != nil {
+	if err := actor.Require(account.RoleEditor); err != nil {
 		return res, err
 	}
 	if len(items) == 0 {
 		return res, validate.Field("file", "has no automations")
 	}
 	err := s.db.InTx(ctx, func(tx pgx.Tx) error {
-		if err := store.LockWorkspace(ctx, tx, workspaceID); err != nil {
+		if err := store.LockWorkspace(ctx, tx, actor.WorkspaceID); err != nil {
 			return err
 		}
-		existing, err := store.Automations(ctx, tx, workspaceID, false)
+		existing, err := store.Automations(ctx, tx, actor.WorkspaceID, false)
 		if err != nil {
 			return err
 		}
@@ -266,7 +266,7 @@ func (s *Service) Import(ctx context.Context, p account.Principal, role account.
 			old, update := byName[key]
 			a := old
 			if !update {
-				a = newAutomation(workspaceID)
+				a = newAutomation(actor.WorkspaceID)
 			}
 			v := validate.Errors{}
 			apply(&a, it.Input, v)
@@ -286,7 +286,7 @@ func (s *Service) Import(ctx context.Context, p account.Principal, role account.
 		if len(problems) > 0 {
 			return validate.Field("file", strings.Join(problems, "; "))
 		}
-		if err := store.CheckLimit(ctx, tx, store.LimitAutomations, workspaceID, len(creates)); err != nil {
+		if err := store.CheckLimit(ctx, tx, store.LimitAutomations, actor.WorkspaceID, len(creates)); err != nil {
 			return err
 		}
 		for _, a := range creates {
@@ -300,7 +300,7 @@ func (s *Service) Import(ctx context.Context, p account.Principal, role account.
 			}
 		}
 		res = ImportResult{Created: len(creates), Updated: len(updates)}
-		return store.Audit(ctx, tx, &workspaceID, p.Actor(), "automation.import", format,
+		return store.Audit(ctx, tx, &actor.WorkspaceID, actor.Audit(), "automation.import", format,
 			map[string]any{"created": res.Created, "updated": res.Updated})
 	})
 	return res, err

@@ -2,6 +2,7 @@ package jobs_test
 
 import (
 	"context"
+	"github.com/deskmate/deskmate/account"
 	"testing"
 	"time"
 
@@ -32,13 +33,13 @@ func TestKnowledgeJobsAreWorked(t *testing.T) {
 	w, err := store.CreateWorkspace(ctx, db.Pool, store.Workspace{Slug: "acme", Name: "Acme", ManagedTags: []string{}})
 	require.NoError(t, err)
 	name := "Help"
-	actor := store.Actor{Kind: "system", Label: "test"}
-	kb, err := kn.CreateBase(ctx, actor, w.ID, knowledge.BaseInput{Name: &name})
+	actor := account.System(w.ID, "test")
+	kb, err := kn.CreateBase(ctx, actor, knowledge.BaseInput{Name: &name})
 	require.NoError(t, err)
-	d, err := kn.AddDocument(ctx, actor, w.ID, kb.ID, knowledge.DocumentInput{Kind: knowledge.KindText, Title: "Returns", Text: "Free within 30 days."})
+	d, err := kn.AddDocument(ctx, actor, kb.ID, knowledge.DocumentInput{Kind: knowledge.KindText, Title: "Returns", Text: "Free within 30 days."})
 	require.NoError(t, err)
 	require.Eventually(t, func() bool {
-		got, err := kn.Document(ctx, w.ID, kb.ID, d.ID)
+		got, err := kn.Document(ctx, actor, kb.ID, d.ID)
 		require.NoError(t, err)
 		return got.Status == "ready"
 	}, 30*time.Second, 20*time.Millisecond, "the knowledge_ingest job chunks and embeds the document")

@@ -39,11 +39,11 @@ func TestTrainIntentsJobSwapsTheActiveModel(t *testing.T) {
 	p := account.Principal{User: store.User{ID: 1, Email: "ed@acme.test"}}
 
 	run := func() store.IntentModel {
-		m, created, err := svc.StartTraining(ctx, p, account.RoleEditor, w.ID)
+		m, created, err := svc.StartTraining(ctx, account.Actor{Principal: p, WorkspaceID: w.ID, Role: account.RoleEditor})
 		require.NoError(t, err)
 		require.True(t, created)
 		// One train_intents job per workspace while it waits.
-		_, again, err := svc.StartTraining(ctx, p, account.RoleEditor, w.ID)
+		_, again, err := svc.StartTraining(ctx, account.Actor{Principal: p, WorkspaceID: w.ID, Role: account.RoleEditor})
 		require.NoError(t, err)
 		require.False(t, again)
 		list, err := inserter.JobList(ctx, river.NewJobListParams().Kinds("train_intents").States("available"))
@@ -67,17 +67,17 @@ func TestTrainIntentsJobSwapsTheActiveModel(t *testing.T) {
 		}, 2*time.Minute, 50*time.Millisecond)
 	}
 
-	_, err = svc.Match(ctx, w.ID, "refund", nil)
+	_, err = svc.Match(ctx, account.System(w.ID, "test"), "refund", nil)
 	require.ErrorIs(t, err, automation.ErrNoModel)
 
 	v1 := run()
 	work(v1)
-	st, err := svc.Training(ctx, w.ID)
+	st, err := svc.Training(ctx, account.System(w.ID, "test"))
 	require.NoError(t, err)
 	require.Equal(t, "ready", st.Latest.Status, st.Latest.Error)
 	require.Equal(t, v1.ID, st.Active.ID)
 	require.Len(t, st.Latest.Phrases, 2)
-	m, err := svc.Match(ctx, w.ID, "I want my money back, a refund", nil)
+	m, err := svc.Match(ctx, account.System(w.ID, "test"), "I want my money back, a refund", nil)
 	require.NoError(t, err)
 	require.Equal(t, "Refund", m.Automation.Name)
 	require.Equal(t, 1, m.ModelVersion)
@@ -85,19 +85,19 @@ func TestTrainIntentsJobSwapsTheActiveModel(t *testing.T) {
 	// The next run is held (no worker): version 1 keeps answering.
 	v2 := run()
 	require.Equal(t, 2, v2.Version)
-	st, err = svc.Training(ctx, w.ID)
+	st, err = svc.Training(ctx, account.System(w.ID, "test"))
 	require.NoError(t, err)
 	require.Equal(t, v2.ID, st.Latest.ID)
 	require.Equal(t, v1.ID, st.Active.ID)
-	m, err = svc.Match(ctx, w.ID, "refund please", nil)
+	m, err = svc.Match(ctx, account.System(w.ID, "test"), "refund please", nil)
 	require.NoError(t, err)
 	require.Equal(t, 1, m.ModelVersion)
 
 	work(v2)
-	st, err = svc.Training(ctx, w.ID)
+	st, err = svc.Training(ctx, account.System(w.ID, "test"))
 	require.NoError(t, err)
 	require.Equal(t, v2.ID, st.Active.ID)
-	m, err = svc.Match(ctx, w.ID, "refund please", nil)
+	m, err = svc.Match(ctx, account.System(w.ID, "test"), "refund please", nil)
 	require.NoError(t, err)
 	require.Equal(t, 2, m.ModelVersion, "the cached model is replaced when the active one changes")
 	old, err := store.IntentModelByID(ctx, db.Pool, v1.ID)

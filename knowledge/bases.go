@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"context"
+	"github.com/deskmate/deskmate/account"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -30,18 +31,21 @@ type BaseInput struct {
 }
 
 // Bases lists a workspace's knowledge bases.
-func (s *Service) Bases(ctx context.Context, workspaceID int64) ([]store.KnowledgeBase, error) {
-	return store.KnowledgeBases(ctx, s.db.Pool, workspaceID)
+func (s *Service) Bases(ctx context.Context, actor account.Actor) ([]store.KnowledgeBase, error) {
+	return store.KnowledgeBases(ctx, s.db.Pool, actor.WorkspaceID)
 }
 
 // Base returns one knowledge base of a workspace.
-func (s *Service) Base(ctx context.Context, workspaceID, id int64) (store.KnowledgeBase, error) {
-	return store.KnowledgeBaseByID(ctx, s.db.Pool, workspaceID, id)
+func (s *Service) Base(ctx context.Context, actor account.Actor, id int64) (store.KnowledgeBase, error) {
+	return store.KnowledgeBaseByID(ctx, s.db.Pool, actor.WorkspaceID, id)
 }
 
 // CreateBase adds a knowledge base.
-func (s *Service) CreateBase(ctx context.Context, actor store.Actor, workspaceID int64, in BaseInput) (store.KnowledgeBase, error) {
-	k := store.KnowledgeBase{WorkspaceID: workspaceID, ChunkSize: DefaultChunkSize, ChunkOverlap: DefaultChunkOverlap,
+func (s *Service) CreateBase(ctx context.Context, actor account.Actor, in BaseInput) (store.KnowledgeBase, error) {
+	if err := actor.Require(account.RoleEditor); err != nil {
+		return store.KnowledgeBase{}, err
+	}
+	k := store.KnowledgeBase{WorkspaceID: actor.WorkspaceID, ChunkSize: DefaultChunkSize, ChunkOverlap: DefaultChunkOverlap,
 		Language: "english", Enabled: true, ResyncIntervalHours: DefaultResyncHours}
 	v := validate.Errors{}
 	if in.Name == nil {
@@ -53,14 +57,14 @@ func (s *Service) CreateBase(ctx context.Context, actor store.Actor, workspaceID
 	}
 	var out store.KnowledgeBase
 	err := s.db.InTx(ctx, func(tx pgx.Tx) error {
-		if err := store.CheckLimit(ctx, tx, store.LimitKnowledgeBases, workspaceID, 1); err != nil {
+		if err := store.CheckLimit(ctx, tx, store.LimitKnowledgeBases, actor.WorkspaceID, 1); err != nil {
 			return err
 		}
 		var err error
 		if out, err = store.CreateKnowledgeBase(ctx, tx, k); err != nil {
 			return err
 		}
-		return store.Audit(ctx, tx, &workspaceID, actor, "knowledge_base.create", out.Name, map[string]any{
+		return store.Audit(ctx, tx, &actor.WorkspaceID, actor.Audit(), "knowledge_base.create", out.Name, map[string]any{
 			"id": out.ID, "chunk_size": out.ChunkSize, "chunk_overlap": out.ChunkOverlap, "language": out.Language})
 	})
 	return out, err
@@ -68,12 +72,15 @@ func (s *Service) CreateBase(ctx context.Context, actor store.Actor, workspaceID
 
 // UpdateBase changes a knowledge base. New chunk settings re-chunk every
 // document; a new language rebuilds the text search vectors; both in jobs.
-func (s *Service) UpdateBase(ctx context.Context, actor store.Actor, workspaceID, id int64, in BaseInput) (store.KnowledgeBase, error) {
+func (s *Service) UpdateBase(ctx context.Context, actor account.Actor, id int64, in BaseInput) (store.KnowledgeBase, error) {
+	if err := actor.Require(account.RoleEditor); err != nil {
+		return store.KnowledgeBase{}, err
+	}
 	q := s.queue
 	var err error
 	var out store.KnowledgeBase
 	err = s.db.InTx(ctx, func(tx pgx.Tx) error {
-		old, err := store.KnowledgeBaseByID(ctx, tx, workspaceID, id)
+		old, err := store.KnowledgeBaseByID(ctx, tx, actor.WorkspaceID, id)
 		if err != nil {
 			return err
 		}
@@ -107,11 +114,11 @@ func (s *Service) UpdateBase(ctx context.Context, actor store.Actor, workspaceID
 			}
 		}
 		if old.Language != k.Language {
-			if err := q.Relanguage(ctx, tx, workspaceID, id); err != nil {
+			if err := q.Relanguage(ctx, tx, actor.WorkspaceID, id); err != nil {
 				return err
 			}
 		}
-		return store.Audit(ctx, tx, &workspaceID, actor, "knowledge_base.update", out.Name, diff)
+		return store.Audit(ctx, tx, &actor.WorkspaceID, actor.Audit(), "knowledge_base.update", out.Name, diff)
 	})
 	return out, err
 }
@@ -138,16 +145,19 @@ func (s *Service) rechunk(ctx context.Context, tx pgx.Tx, q Queue, k store.Knowl
 }
 
 // DeleteBase removes a knowledge base with its documents, chunks and vectors.
-func (s *Service) DeleteBase(ctx context.Context, actor store.Actor, workspaceID, id int64) error {
+func (s *Service) DeleteBase(ctx context.Context, actor account.Actor, id int64) error {
+	if err := actor.Require(account.RoleEditor); err != nil {
+		return err
+	}
 	return s.db.InTx(ctx, func(tx pgx.Tx) error {
-		k, err := store.KnowledgeBaseByID(ctx, tx, workspaceID, id)
+		k, err := store.KnowledgeBaseByID(ctx, tx, actor.WorkspaceID, id)
 		if err != nil {
 			return err
 		}
-		if err := store.DeleteKnowledgeBase(ctx, tx, workspaceID, id); err != nil {
+		if err := store.DeleteKnowledgeBase(ctx, tx, actor.WorkspaceID, id); err != nil {
 			return err
 		}
-		return store.Audit(ctx, tx, &workspaceID, actor, "knowledge_base.delete", k.Name, map[string]any{
+		return store.Audit(ctx, tx, &actor.WorkspaceID, actor.Audit(), "knowledge_base.delete", k.Name, map[string]any{
 			"id": id, "documents": k.DocumentCount})
 	})
 }

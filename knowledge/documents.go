@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/deskmate/deskmate/account"
 	"github.com/deskmate/deskmate/knowledge/parser"
 	"github.com/deskmate/deskmate/knowledge/web"
 	"net/url"
@@ -45,10 +46,13 @@ type DocumentInput struct {
 }
 
 // AddDocument validates and stores a document and queues its ingestion.
-func (s *Service) AddDocument(ctx context.Context, actor store.Actor, workspaceID, baseID int64, in DocumentInput) (store.KnowledgeDocument, error) {
+func (s *Service) AddDocument(ctx context.Context, actor account.Actor, baseID int64, in DocumentInput) (store.KnowledgeDocument, error) {
+	if err := actor.Require(account.RoleEditor); err != nil {
+		return store.KnowledgeDocument{}, err
+	}
 	q := s.queue
 	var err error
-	d := store.KnowledgeDocument{WorkspaceID: workspaceID, KnowledgeBaseID: baseID, SourceType: in.Kind, Enabled: true}
+	d := store.KnowledgeDocument{WorkspaceID: actor.WorkspaceID, KnowledgeBaseID: baseID, SourceType: in.Kind, Enabled: true}
 	v := validate.Errors{}
 	switch in.Kind {
 	case KindText:
@@ -90,13 +94,13 @@ func (s *Service) AddDocument(ctx context.Context, actor store.Actor, workspaceI
 	}
 	var out store.KnowledgeDocument
 	err = s.db.InTx(ctx, func(tx pgx.Tx) error {
-		if _, err := store.KnowledgeBaseByID(ctx, tx, workspaceID, baseID); err != nil {
+		if _, err := store.KnowledgeBaseByID(ctx, tx, actor.WorkspaceID, baseID); err != nil {
 			return err
 		}
-		if err := store.CheckLimit(ctx, tx, store.LimitDocuments, workspaceID, 1, baseID); err != nil {
+		if err := store.CheckLimit(ctx, tx, store.LimitDocuments, actor.WorkspaceID, 1, baseID); err != nil {
 			return err
 		}
-		run, err := store.CreateKnowledgeRun(ctx, tx, workspaceID, baseID, "add", 1)
+		run, err := store.CreateKnowledgeRun(ctx, tx, actor.WorkspaceID, baseID, "add", 1)
 		if err != nil {
 			return err
 		}
@@ -108,10 +112,10 @@ func (s *Service) AddDocument(ctx context.Context, actor store.Actor, workspaceI
 		if out.URL != "" {
 			summary["url"] = out.URL
 		}
-		if err := store.Audit(ctx, tx, &workspaceID, actor, "document.add", documentLabel(out), summary); err != nil {
+		if err := store.Audit(ctx, tx, &actor.WorkspaceID, actor.Audit(), "document.add", documentLabel(out), summary); err != nil {
 			return err
 		}
-		return q.Ingest(ctx, tx, []IngestTask{{WorkspaceID: workspaceID, DocumentID: out.ID, RunID: run}})
+		return q.Ingest(ctx, tx, []IngestTask{{WorkspaceID: actor.WorkspaceID, DocumentID: out.ID, RunID: run}})
 	})
 	return out, err
 }
@@ -187,7 +191,10 @@ type Rejected struct {
 // ingestion, and reports the others (unsupported type, content that does not
 // match the extension, too large). Content that turns out to be damaged fails
 // its own document later, never the others.
-func (s *Service) UploadFiles(ctx context.Context, actor store.Actor, workspaceID, baseID int64, files []Upload) ([]store.KnowledgeDocument, []Rejected, error) {
+func (s *Service) UploadFiles(ctx context.Context, actor account.Actor, baseID int64, files []Upload) ([]store.KnowledgeDocument, []Rejected, error) {
+	if err := actor.Require(account.RoleEditor); err != nil {
+		return nil, nil, err
+	}
 	q := s.queue
 	var err error
 	if len(files) == 0 {
@@ -211,7 +218,7 @@ func (s *Service) UploadFiles(ctx context.Context, actor store.Actor, workspaceI
 			rejected = append(rejected, Rejected{name, err.Error()})
 			continue
 		}
-		accepted = append(accepted, store.KnowledgeDocument{WorkspaceID: workspaceID, KnowledgeBaseID: baseID, SourceType: "file",
+		accepted = append(accepted, store.KnowledgeDocument{WorkspaceID: actor.WorkspaceID, KnowledgeBaseID: baseID, SourceType: "file",
 			Title: strings.TrimSuffix(name, path.Ext(name)), Filename: name, Format: format, Raw: f.Data, Enabled: true})
 	}
 	if len(accepted) == 0 {
@@ -223,13 +230,13 @@ func (s *Service) UploadFiles(ctx context.Context, actor store.Actor, workspaceI
 	}
 	out := make([]store.KnowledgeDocument, 0, len(accepted))
 	err = s.db.InTx(ctx, func(tx pgx.Tx) error {
-		if _, err := store.KnowledgeBaseByID(ctx, tx, workspaceID, baseID); err != nil {
+		if _, err := store.KnowledgeBaseByID(ctx, tx, actor.WorkspaceID, baseID); err != nil {
 			return err
 		}
-		if err := store.CheckLimit(ctx, tx, store.LimitDocuments, workspaceID, len(accepted), baseID); err != nil {
+		if err := store.CheckLimit(ctx, tx, store.LimitDocuments, actor.WorkspaceID, len(accepted), baseID); err != nil {
 			return err
 		}
-		run, err := store.CreateKnowledgeRun(ctx, tx, workspaceID, baseID, "upload", len(accepted))
+		run, err := store.CreateKnowledgeRun(ctx, tx, actor.WorkspaceID, baseID, "upload", len(accepted))
 		if err != nil {
 			return err
 		}
@@ -240,12 +247,12 @@ func (s *Service) UploadFiles(ctx context.Context, actor store.Actor, workspaceI
 			if err != nil {
 				return err
 			}
-			if err := store.Audit(ctx, tx, &workspaceID, actor, "document.add", saved.Filename, map[string]any{
+			if err := store.Audit(ctx, tx, &actor.WorkspaceID, actor.Audit(), "document.add", saved.Filename, map[string]any{
 				"id": saved.ID, "source_type": "file", "format": saved.Format, "bytes": len(d.Raw)}); err != nil {
 				return err
 			}
 			out = append(out, saved)
-			tasks = append(tasks, IngestTask{WorkspaceID: workspaceID, DocumentID: saved.ID, RunID: run})
+			tasks = append(tasks, IngestTask{WorkspaceID: actor.WorkspaceID, DocumentID: saved.ID, RunID: run})
 		}
 		return q.Ingest(ctx, tx, tasks)
 	})
@@ -294,25 +301,25 @@ func cleanFilename(name string) string {
 
 // Documents lists a knowledge base's top-level documents, or the pages of a
 // sitemap or crawl (parentID).
-func (s *Service) Documents(ctx context.Context, workspaceID, baseID int64, parentID *int64, limit, offset int) ([]store.KnowledgeDocument, error) {
-	if _, err := store.KnowledgeBaseByID(ctx, s.db.Pool, workspaceID, baseID); err != nil {
+func (s *Service) Documents(ctx context.Context, actor account.Actor, baseID int64, parentID *int64, limit, offset int) ([]store.KnowledgeDocument, error) {
+	if _, err := store.KnowledgeBaseByID(ctx, s.db.Pool, actor.WorkspaceID, baseID); err != nil {
 		return nil, err
 	}
-	return store.KnowledgeDocuments(ctx, s.db.Pool, workspaceID, baseID, parentID, limit, offset)
+	return store.KnowledgeDocuments(ctx, s.db.Pool, actor.WorkspaceID, baseID, parentID, limit, offset)
 }
 
 // Document returns one document of a knowledge base.
-func (s *Service) Document(ctx context.Context, workspaceID, baseID, id int64) (store.KnowledgeDocument, error) {
-	return store.KnowledgeDocumentByID(ctx, s.db.Pool, workspaceID, baseID, id)
+func (s *Service) Document(ctx context.Context, actor account.Actor, baseID, id int64) (store.KnowledgeDocument, error) {
+	return store.KnowledgeDocumentByID(ctx, s.db.Pool, actor.WorkspaceID, baseID, id)
 }
 
 // DocumentChunks lists a document's chunks as stored and searched, in
 // document order: what Deskmate made of the source.
-func (s *Service) DocumentChunks(ctx context.Context, workspaceID, baseID, id int64, limit, offset int) ([]store.ChunkView, error) {
-	if _, err := store.KnowledgeDocumentByID(ctx, s.db.Pool, workspaceID, baseID, id); err != nil {
+func (s *Service) DocumentChunks(ctx context.Context, actor account.Actor, baseID, id int64, limit, offset int) ([]store.ChunkView, error) {
+	if _, err := store.KnowledgeDocumentByID(ctx, s.db.Pool, actor.WorkspaceID, baseID, id); err != nil {
 		return nil, err
 	}
-	return store.DocumentChunkViews(ctx, s.db.Pool, workspaceID, id, limit, offset)
+	return store.DocumentChunkViews(ctx, s.db.Pool, actor.WorkspaceID, id, limit, offset)
 }
 
 // DocumentPatch changes a document; nil fields stay.
@@ -325,10 +332,13 @@ type DocumentPatch struct {
 // UpdateDocument changes a document: the title of text and file documents,
 // the text of text documents (both re-ingest it; only changed chunks are
 // embedded again), and whether it is used at all.
-func (s *Service) UpdateDocument(ctx context.Context, actor store.Actor, workspaceID, baseID, id int64, in DocumentPatch) (store.KnowledgeDocument, error) {
+func (s *Service) UpdateDocument(ctx context.Context, actor account.Actor, baseID, id int64, in DocumentPatch) (store.KnowledgeDocument, error) {
+	if err := actor.Require(account.RoleEditor); err != nil {
+		return store.KnowledgeDocument{}, err
+	}
 	q := s.queue
 	err := s.db.InTx(ctx, func(tx pgx.Tx) error {
-		old, err := store.KnowledgeDocumentByID(ctx, tx, workspaceID, baseID, id)
+		old, err := store.KnowledgeDocumentByID(ctx, tx, actor.WorkspaceID, baseID, id)
 		if err != nil {
 			return err
 		}
@@ -375,12 +385,12 @@ func (s *Service) UpdateDocument(ctx context.Context, actor store.Actor, workspa
 				return err
 			}
 		}
-		return store.Audit(ctx, tx, &workspaceID, actor, "document.update", documentLabel(d), diff)
+		return store.Audit(ctx, tx, &actor.WorkspaceID, actor.Audit(), "document.update", documentLabel(d), diff)
 	})
 	if err != nil {
 		return store.KnowledgeDocument{}, err
 	}
-	return store.KnowledgeDocumentByID(ctx, s.db.Pool, workspaceID, baseID, id)
+	return store.KnowledgeDocumentByID(ctx, s.db.Pool, actor.WorkspaceID, baseID, id)
 }
 
 // requeue puts a document in a new run of kind and queues its job.
@@ -396,24 +406,27 @@ func (s *Service) requeue(ctx context.Context, tx pgx.Tx, q Queue, d store.Knowl
 }
 
 // DeleteDocument removes a document (with its pages), its chunks and vectors.
-func (s *Service) DeleteDocument(ctx context.Context, actor store.Actor, workspaceID, baseID, id int64) error {
+func (s *Service) DeleteDocument(ctx context.Context, actor account.Actor, baseID, id int64) error {
+	if err := actor.Require(account.RoleEditor); err != nil {
+		return err
+	}
 	return s.db.InTx(ctx, func(tx pgx.Tx) error {
-		d, err := store.KnowledgeDocumentByID(ctx, tx, workspaceID, baseID, id)
+		d, err := store.KnowledgeDocumentByID(ctx, tx, actor.WorkspaceID, baseID, id)
 		if err != nil {
 			return err
 		}
-		if err := store.DeleteKnowledgeDocument(ctx, tx, workspaceID, baseID, id); err != nil {
+		if err := store.DeleteKnowledgeDocument(ctx, tx, actor.WorkspaceID, baseID, id); err != nil {
 			return err
 		}
-		return store.Audit(ctx, tx, &workspaceID, actor, "document.delete", documentLabel(d), map[string]any{
+		return store.Audit(ctx, tx, &actor.WorkspaceID, actor.Audit(), "document.delete", documentLabel(d), map[string]any{
 			"id": id, "source_type": d.SourceType})
 	})
 }
 
 // Resync fetches a web source again now (a URL, a page, or a whole sitemap or
 // crawl); only content that changed is embedded again.
-func (s *Service) Resync(ctx context.Context, actor store.Actor, workspaceID, baseID, id int64) (store.KnowledgeDocument, error) {
-	return s.again(ctx, actor, workspaceID, baseID, id, "resync", func(d store.KnowledgeDocument) error {
+func (s *Service) Resync(ctx context.Context, actor account.Actor, baseID, id int64) (store.KnowledgeDocument, error) {
+	return s.again(ctx, actor, baseID, id, "resync", func(d store.KnowledgeDocument) error {
 		switch d.SourceType {
 		case KindURL, KindSitemap, KindCrawl, "page":
 			return nil
@@ -423,8 +436,8 @@ func (s *Service) Resync(ctx context.Context, actor store.Actor, workspaceID, ba
 }
 
 // Retry processes a failed document again.
-func (s *Service) Retry(ctx context.Context, actor store.Actor, workspaceID, baseID, id int64) (store.KnowledgeDocument, error) {
-	return s.again(ctx, actor, workspaceID, baseID, id, "retry", func(d store.KnowledgeDocument) error {
+func (s *Service) Retry(ctx context.Context, actor account.Actor, baseID, id int64) (store.KnowledgeDocument, error) {
+	return s.again(ctx, actor, baseID, id, "retry", func(d store.KnowledgeDocument) error {
 		if d.Status != "failed" {
 			return &ConflictError{Msg: "the document has not failed (status " + d.Status + ")"}
 		}
@@ -432,10 +445,13 @@ func (s *Service) Retry(ctx context.Context, actor store.Actor, workspaceID, bas
 	})
 }
 
-func (s *Service) again(ctx context.Context, actor store.Actor, workspaceID, baseID, id int64, kind string, check func(store.KnowledgeDocument) error) (store.KnowledgeDocument, error) {
+func (s *Service) again(ctx context.Context, actor account.Actor, baseID, id int64, kind string, check func(store.KnowledgeDocument) error) (store.KnowledgeDocument, error) {
+	if err := actor.Require(account.RoleEditor); err != nil {
+		return store.KnowledgeDocument{}, err
+	}
 	q := s.queue
 	err := s.db.InTx(ctx, func(tx pgx.Tx) error {
-		d, err := store.KnowledgeDocumentByID(ctx, tx, workspaceID, baseID, id)
+		d, err := store.KnowledgeDocumentByID(ctx, tx, actor.WorkspaceID, baseID, id)
 		if err != nil {
 			return err
 		}
@@ -445,12 +461,12 @@ func (s *Service) again(ctx context.Context, actor store.Actor, workspaceID, bas
 		if err := s.requeue(ctx, tx, q, d, kind); err != nil {
 			return err
 		}
-		return store.Audit(ctx, tx, &workspaceID, actor, "document."+kind, documentLabel(d), map[string]any{"id": id})
+		return store.Audit(ctx, tx, &actor.WorkspaceID, actor.Audit(), "document."+kind, documentLabel(d), map[string]any{"id": id})
 	})
 	if err != nil {
 		return store.KnowledgeDocument{}, err
 	}
-	return store.KnowledgeDocumentByID(ctx, s.db.Pool, workspaceID, baseID, id)
+	return store.KnowledgeDocumentByID(ctx, s.db.Pool, actor.WorkspaceID, baseID, id)
 }
 
 // Progress is where a knowledge base's ingestion stands.
@@ -462,15 +478,15 @@ type Progress struct {
 }
 
 // Progress adds up a knowledge base's documents and chunks, with its latest run.
-func (s *Service) Progress(ctx context.Context, workspaceID, baseID int64) (Progress, error) {
-	if _, err := store.KnowledgeBaseByID(ctx, s.db.Pool, workspaceID, baseID); err != nil {
+func (s *Service) Progress(ctx context.Context, actor account.Actor, baseID int64) (Progress, error) {
+	if _, err := store.KnowledgeBaseByID(ctx, s.db.Pool, actor.WorkspaceID, baseID); err != nil {
 		return Progress{}, err
 	}
-	p, err := store.KnowledgeBaseProgress(ctx, s.db.Pool, workspaceID, baseID)
+	p, err := store.KnowledgeBaseProgress(ctx, s.db.Pool, actor.WorkspaceID, baseID)
 	if err != nil {
 		return Progress{}, err
 	}
-	runs, err := store.KnowledgeRuns(ctx, s.db.Pool, workspaceID, baseID, 1)
+	runs, err := store.KnowledgeRuns(ctx, s.db.Pool, actor.WorkspaceID, baseID, 1)
 	if err != nil {
 		return Progress{}, err
 	}
@@ -483,11 +499,11 @@ func (s *Service) Progress(ctx context.Context, workspaceID, baseID int64) (Prog
 }
 
 // Runs lists a knowledge base's latest ingestion runs.
-func (s *Service) Runs(ctx context.Context, workspaceID, baseID int64, limit int) ([]store.KnowledgeRun, error) {
-	if _, err := store.KnowledgeBaseByID(ctx, s.db.Pool, workspaceID, baseID); err != nil {
+func (s *Service) Runs(ctx context.Context, actor account.Actor, baseID int64, limit int) ([]store.KnowledgeRun, error) {
+	if _, err := store.KnowledgeBaseByID(ctx, s.db.Pool, actor.WorkspaceID, baseID); err != nil {
 		return nil, err
 	}
-	return store.KnowledgeRuns(ctx, s.db.Pool, workspaceID, baseID, limit)
+	return store.KnowledgeRuns(ctx, s.db.Pool, actor.WorkspaceID, baseID, limit)
 }
 
 // pageTitle is a page's title when it has none: its URL's last path segment.

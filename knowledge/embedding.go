@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/deskmate/deskmate/account"
 	"sync"
 	"time"
 
@@ -308,8 +309,11 @@ type EmbedderCheck struct {
 // model settings ask for, so an administrator learns at once whether the
 // provider is reachable and the model exists, rather than from failing
 // documents later. The error says what went wrong.
-func (s *Service) CheckEmbedder(ctx context.Context, workspaceID int64) (EmbedderCheck, error) {
-	emb, _, err := s.configuredEmbedder(ctx, workspaceID)
+func (s *Service) CheckEmbedder(ctx context.Context, actor account.Actor) (EmbedderCheck, error) {
+	if err := actor.Require(account.RoleAdmin); err != nil {
+		return EmbedderCheck{}, err
+	}
+	emb, _, err := s.configuredEmbedder(ctx, actor.WorkspaceID)
 	if err != nil {
 		return EmbedderCheck{}, err
 	}

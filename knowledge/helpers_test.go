@@ -45,7 +45,7 @@ type env struct {
 	ws       *workspace.Service
 	svc      *knowledge.Service
 	wsID     int64
-	actor    store.Actor
+	actor    account.Actor
 	embedded atomic.Int64 // texts embedded, when the counting factory is used
 }
 
@@ -88,10 +88,11 @@ func setup(t *testing.T, opts ...setupOpt) *env {
 	require.NoError(t, err)
 	queue, err := jobs.NewQueue(db)
 	require.NoError(t, err)
-	e := &env{t: t, ctx: ctx, db: db, ws: ws, actor: store.Actor{Kind: "system", Label: "test"}}
+	e := &env{t: t, ctx: ctx, db: db, ws: ws}
 	w, err := store.CreateWorkspace(ctx, db.Pool, store.Workspace{Slug: "acme", Name: "Acme", ManagedTags: []string{}})
 	require.NoError(t, err)
 	e.wsID = w.ID
+	e.actor = account.System(w.ID, "test")
 	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	o := knowledge.Options{DB: db, Models: e.ws, Queue: queue, CrawlDelay: -1, EmbedBatch: 16, Logger: logger,
 		Embedders: func(ctx context.Context, ws int64, spec store.EmbedderSpec) (llm.Embedder, error) {
@@ -119,14 +120,14 @@ func setup(t *testing.T, opts ...setupOpt) *env {
 
 func (e *env) base(name string) store.KnowledgeBase {
 	e.t.Helper()
-	k, err := e.svc.CreateBase(e.ctx, e.actor, e.wsID, knowledge.BaseInput{Name: &name})
+	k, err := e.svc.CreateBase(e.ctx, e.actor, knowledge.BaseInput{Name: &name})
 	require.NoError(e.t, err)
 	return k
 }
 
 func (e *env) addText(kb int64, title, text string) store.KnowledgeDocument {
 	e.t.Helper()
-	d, err := e.svc.AddDocument(e.ctx, e.actor, e.wsID, kb, knowledge.DocumentInput{Kind: knowledge.KindText, Title: title, Text: text})
+	d, err := e.svc.AddDocument(e.ctx, e.actor, kb, knowledge.DocumentInput{Kind: knowledge.KindText, Title: title, Text: text})
 	require.NoError(e.t, err)
 	return d
 }
@@ -137,7 +138,7 @@ func (e *env) wait(kb int64) knowledge.Progress {
 	var p knowledge.Progress
 	require.Eventually(e.t, func() bool {
 		var err error
-		p, err = e.svc.Progress(e.ctx, e.wsID, kb)
+		p, err = e.svc.Progress(e.ctx, e.actor, kb)
 		require.NoError(e.t, err)
 		return !p.Running
 	}, 60*time.Second, 20*time.Millisecond, "ingestion did not finish")
@@ -146,7 +147,7 @@ func (e *env) wait(kb int64) knowledge.Progress {
 
 func (e *env) docs(kb int64, parent *int64) map[string]store.KnowledgeDocument {
 	e.t.Helper()
-	list, err := e.svc.Documents(e.ctx, e.wsID, kb, parent, 500, 0)
+	list, err := e.svc.Documents(e.ctx, e.actor, kb, parent, 500, 0)
 	require.NoError(e.t, err)
 	out := map[string]store.KnowledgeDocument{}
 	for _, d := range list {
@@ -164,15 +165,14 @@ func (e *env) docs(kb int64, parent *int64) map[string]store.KnowledgeDocument {
 
 func (e *env) search(query string, o knowledge.SearchOptions) knowledge.SearchResponse {
 	e.t.Helper()
-	r, err := e.svc.Search(e.ctx, e.wsID, query, o)
+	r, err := e.svc.Search(e.ctx, e.actor, query, o)
 	require.NoError(e.t, err)
 	return r
 }
 
 func (e *env) setModel(m workspace.ModelSettings) {
 	e.t.Helper()
-	p := account.Principal{User: store.User{ID: 1, Email: "admin@acme.test"}}
-	_, err := e.ws.PutModelSettings(e.ctx, p, account.RoleAdmin, e.wsID, workspace.ModelInput{ModelSettings: m})
+	_, err := e.ws.PutModelSettings(e.ctx, e.actor, workspace.ModelInput{ModelSettings: m})
 	require.NoError(e.t, err)
 	require.NoError(e.t, e.svc.EmbeddingSettingsChanged(e.ctx, e.wsID))
 }

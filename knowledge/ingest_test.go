@@ -21,7 +21,7 @@ func TestUploadsOfEveryTypeAndAMalformedOneDoNotBlockEachOther(t *testing.T) {
 	files = append(files,
 		knowledge.Upload{Filename: "notes.pdf", Data: []byte("plain text pretending")},
 		knowledge.Upload{Filename: "old.doc", Data: []byte("x")})
-	docs, rejected, err := e.svc.UploadFiles(e.ctx, e.actor, e.wsID, kb.ID, files)
+	docs, rejected, err := e.svc.UploadFiles(e.ctx, e.actor, kb.ID, files)
 	require.NoError(t, err)
 	require.Len(t, docs, 7)
 	require.Equal(t, []knowledge.Rejected{
@@ -60,13 +60,13 @@ func TestUploadsOfEveryTypeAndAMalformedOneDoNotBlockEachOther(t *testing.T) {
 
 	// Retrying a damaged file fails it again with the same reason; retrying a
 	// ready document is refused.
-	_, err = e.svc.Retry(e.ctx, e.actor, e.wsID, kb.ID, broken.ID)
+	_, err = e.svc.Retry(e.ctx, e.actor, kb.ID, broken.ID)
 	require.NoError(t, err)
 	e.wait(kb.ID)
 	again := e.docs(kb.ID, nil)["broken.pdf"]
 	require.Equal(t, "failed", again.Status)
 	require.Equal(t, broken.Error, again.Error)
-	_, err = e.svc.Retry(e.ctx, e.actor, e.wsID, kb.ID, got["faq.csv"].ID)
+	_, err = e.svc.Retry(e.ctx, e.actor, kb.ID, got["faq.csv"].ID)
 	var ce *knowledge.ConflictError
 	require.ErrorAs(t, err, &ce)
 
@@ -119,16 +119,16 @@ func TestSearchRanksTheRightChunkFirstAndHonoursFilters(t *testing.T) {
 	}
 	// A disabled document, then a disabled knowledge base, are never found.
 	off := false
-	_, err := e.svc.UpdateDocument(e.ctx, e.actor, e.wsID, products.ID, care.ID, knowledge.DocumentPatch{Enabled: &off})
+	_, err := e.svc.UpdateDocument(e.ctx, e.actor, products.ID, care.ID, knowledge.DocumentPatch{Enabled: &off})
 	require.NoError(t, err)
 	for _, res := range e.search("kettle warranty descale", knowledge.SearchOptions{}).Results {
 		require.NotEqual(t, care.ID, res.DocumentID)
 	}
 	on := true
-	_, err = e.svc.UpdateDocument(e.ctx, e.actor, e.wsID, products.ID, care.ID, knowledge.DocumentPatch{Enabled: &on})
+	_, err = e.svc.UpdateDocument(e.ctx, e.actor, products.ID, care.ID, knowledge.DocumentPatch{Enabled: &on})
 	require.NoError(t, err)
 	require.Equal(t, care.ID, e.search("kettle warranty descale", knowledge.SearchOptions{}).Results[0].DocumentID)
-	_, err = e.svc.UpdateBase(e.ctx, e.actor, e.wsID, products.ID, knowledge.BaseInput{Enabled: &off})
+	_, err = e.svc.UpdateBase(e.ctx, e.actor, products.ID, knowledge.BaseInput{Enabled: &off})
 	require.NoError(t, err)
 	for _, res := range e.search("kettle warranty descale", knowledge.SearchOptions{}).Results {
 		require.NotEqual(t, products.ID, res.KnowledgeBaseID)
@@ -145,7 +145,7 @@ func TestEditingReembedsOnlyChangedChunks(t *testing.T) {
 
 	// One section changed: one chunk embedded again, two keep their vectors.
 	changed := strings.Replace(text, "on the sticker", "on the sticker under the router", 1)
-	_, err := e.svc.UpdateDocument(e.ctx, e.actor, e.wsID, kb.ID, d.ID, knowledge.DocumentPatch{Text: &changed})
+	_, err := e.svc.UpdateDocument(e.ctx, e.actor, kb.ID, d.ID, knowledge.DocumentPatch{Text: &changed})
 	require.NoError(t, err)
 	e.wait(kb.ID)
 	require.EqualValues(t, 4, e.embedded.Load())
@@ -156,14 +156,14 @@ func TestEditingReembedsOnlyChangedChunks(t *testing.T) {
 
 	// A section added at the top shifts the others: only the new one is embedded.
 	moved := "Read this first.\n\n" + changed
-	_, err = e.svc.UpdateDocument(e.ctx, e.actor, e.wsID, kb.ID, d.ID, knowledge.DocumentPatch{Text: &moved})
+	_, err = e.svc.UpdateDocument(e.ctx, e.actor, kb.ID, d.ID, knowledge.DocumentPatch{Text: &moved})
 	require.NoError(t, err)
 	e.wait(kb.ID)
 	require.EqualValues(t, 6, e.embedded.Load())
 
 	// The title is part of every chunk's title path: all are embedded again.
 	title := "Router handbook"
-	_, err = e.svc.UpdateDocument(e.ctx, e.actor, e.wsID, kb.ID, d.ID, knowledge.DocumentPatch{Title: &title})
+	_, err = e.svc.UpdateDocument(e.ctx, e.actor, kb.ID, d.ID, knowledge.DocumentPatch{Title: &title})
 	require.NoError(t, err)
 	e.wait(kb.ID)
 	require.EqualValues(t, 10, e.embedded.Load())
@@ -171,7 +171,7 @@ func TestEditingReembedsOnlyChangedChunks(t *testing.T) {
 
 	// New chunk settings re-chunk every document.
 	size := 300
-	_, err = e.svc.UpdateBase(e.ctx, e.actor, e.wsID, kb.ID, knowledge.BaseInput{ChunkSize: &size})
+	_, err = e.svc.UpdateBase(e.ctx, e.actor, kb.ID, knowledge.BaseInput{ChunkSize: &size})
 	require.NoError(t, err)
 	p := e.wait(kb.ID)
 	require.Equal(t, "rechunk", p.Run.Kind)
@@ -186,7 +186,7 @@ func TestChangingTheLanguageRebuildsTheTextIndex(t *testing.T) {
 	// "nous" is a word in English text search, a stopword in French.
 	require.Len(t, e.search("nous", knowledge.SearchOptions{VectorWeight: -1, TextWeight: 1}).Results, 1)
 	lang := "french"
-	_, err := e.svc.UpdateBase(e.ctx, e.actor, e.wsID, kb.ID, knowledge.BaseInput{Language: &lang})
+	_, err := e.svc.UpdateBase(e.ctx, e.actor, kb.ID, knowledge.BaseInput{Language: &lang})
 	require.NoError(t, err)
 	require.Eventually(t, func() bool {
 		return e.count(`SELECT count(*) FROM knowledge_chunks WHERE language = 'french'::regconfig`) == 1
@@ -201,7 +201,7 @@ func TestHostilePDFsFailAloneInIngestion(t *testing.T) {
 	e := setup(t)
 	kb := e.base("Manuals")
 	loop := testpdf.Looping()
-	docs, rejected, err := e.svc.UploadFiles(e.ctx, e.actor, e.wsID, kb.ID, []knowledge.Upload{
+	docs, rejected, err := e.svc.UploadFiles(e.ctx, e.actor, kb.ID, []knowledge.Upload{
 		{Filename: "loop.pdf", Data: loop},
 		{Filename: "bomb.pdf", Data: testpdf.Inflating(256 << 20)},
 		{Filename: "guide.pdf", Data: readFixture(t, "guide.pdf")},

@@ -2,6 +2,7 @@ package knowledge_test
 
 import (
 	"encoding/json"
+	"github.com/deskmate/deskmate/account"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -183,18 +184,19 @@ func TestKnowledgeIsWorkspaceScoped(t *testing.T) {
 	other, err := store.CreateWorkspace(e.ctx, e.db.Pool, store.Workspace{Slug: "other", Name: "Other", ManagedTags: []string{}})
 	require.NoError(t, err)
 
-	r, err := e.svc.Search(e.ctx, other.ID, "returned within 30 days", knowledge.SearchOptions{KnowledgeBaseIDs: []int64{kb.ID}})
+	intruder := account.System(other.ID, "test")
+	r, err := e.svc.Search(e.ctx, intruder, "returned within 30 days", knowledge.SearchOptions{KnowledgeBaseIDs: []int64{kb.ID}})
 	require.NoError(t, err)
 	require.Empty(t, r.Results)
-	_, err = e.svc.Base(e.ctx, other.ID, kb.ID)
+	_, err = e.svc.Base(e.ctx, intruder, kb.ID)
 	require.ErrorIs(t, err, store.ErrNotFound)
-	_, err = e.svc.Document(e.ctx, other.ID, kb.ID, doc.ID)
+	_, err = e.svc.Document(e.ctx, intruder, kb.ID, doc.ID)
 	require.ErrorIs(t, err, store.ErrNotFound)
-	_, err = e.svc.Documents(e.ctx, other.ID, kb.ID, nil, 10, 0)
+	_, err = e.svc.Documents(e.ctx, intruder, kb.ID, nil, 10, 0)
 	require.ErrorIs(t, err, store.ErrNotFound)
-	require.ErrorIs(t, e.svc.DeleteDocument(e.ctx, e.actor, other.ID, kb.ID, doc.ID), store.ErrNotFound)
-	_, err = e.svc.AddDocument(e.ctx, e.actor, other.ID, kb.ID, knowledge.DocumentInput{Kind: "text", Title: "x", Text: "y"})
+	require.ErrorIs(t, e.svc.DeleteDocument(e.ctx, intruder, kb.ID, doc.ID), store.ErrNotFound)
+	_, err = e.svc.AddDocument(e.ctx, intruder, kb.ID, knowledge.DocumentInput{Kind: "text", Title: "x", Text: "y"})
 	require.ErrorIs(t, err, store.ErrNotFound)
-	require.ErrorIs(t, e.svc.DeleteBase(e.ctx, e.actor, other.ID, kb.ID), store.ErrNotFound)
+	require.ErrorIs(t, e.svc.DeleteBase(e.ctx, intruder, kb.ID), store.ErrNotFound)
 	require.Equal(t, "Returns", e.search("returned within 30 days", knowledge.SearchOptions{}).Results[0].Title)
 }

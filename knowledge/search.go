@@ -3,6 +3,7 @@ package knowledge
 import (
 	"context"
 	"errors"
+	"github.com/deskmate/deskmate/account"
 	"sort"
 	"strconv"
 	"strings"
@@ -78,7 +79,7 @@ type SearchResponse struct {
 // query: nearest neighbours of its embedding (HNSW index of the workspace's
 // active model) and full-text matches, fused by reciprocal rank. If the
 // query cannot be embedded (a provider is down), text results still come.
-func (s *Service) Search(ctx context.Context, workspaceID int64, query string, o SearchOptions) (SearchResponse, error) {
+func (s *Service) Search(ctx context.Context, actor account.Actor, query string, o SearchOptions) (SearchResponse, error) {
 	start := time.Now()
 	query = strings.TrimSpace(query)
 	v := validate.Errors{}
@@ -113,13 +114,13 @@ func (s *Service) Search(ctx context.Context, workspaceID int64, query string, o
 	var model string
 	var dims int
 	if o.VectorWeight > 0 {
-		qvec, model, dims = s.queryVector(ctx, workspaceID, query)
+		qvec, model, dims = s.queryVector(ctx, actor.WorkspaceID, query)
 	}
-	bases, off, err := store.SearchTargets(ctx, s.db.Pool, workspaceID, o.KnowledgeBaseIDs)
+	bases, off, err := store.SearchTargets(ctx, s.db.Pool, actor.WorkspaceID, o.KnowledgeBaseIDs)
 	if err != nil {
 		return SearchResponse{}, err
 	}
-	scope := store.SearchScope{WorkspaceID: workspaceID, ExcludeDocumentIDs: off}
+	scope := store.SearchScope{WorkspaceID: actor.WorkspaceID, ExcludeDocumentIDs: off}
 	for _, ids := range bases {
 		scope.KnowledgeBaseIDs = append(scope.KnowledgeBaseIDs, ids...)
 	}
@@ -162,7 +163,7 @@ func (s *Service) Search(ctx context.Context, workspaceID int64, query string, o
 	for i, r := range fused {
 		ids[i] = r.ChunkID
 	}
-	hits, err := store.ChunkHits(ctx, tx, workspaceID, ids)
+	hits, err := store.ChunkHits(ctx, tx, actor.WorkspaceID, ids)
 	if err != nil {
 		return SearchResponse{}, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"github.com/deskmate/deskmate/account"
 	"math/rand/v2"
 	"os"
 	"sort"
@@ -85,7 +86,7 @@ func benchSetup(b *testing.B) *benchEnv {
 		b.Fatal(err)
 	}
 	name := "Bench"
-	kb, err := svc.CreateBase(ctx, store.Actor{Kind: "system"}, w.ID, knowledge.BaseInput{Name: &name})
+	kb, err := svc.CreateBase(ctx, account.System(w.ID, "bench"), knowledge.BaseInput{Name: &name})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -191,7 +192,7 @@ func (g *textGen) query() string {
 func (e *benchEnv) ingest(b *testing.B, n int) int {
 	b.Helper()
 	for i := 0; i < n; i++ {
-		_, err := e.svc.AddDocument(e.ctx, store.Actor{Kind: "system"}, e.ws, e.kb, knowledge.DocumentInput{
+		_, err := e.svc.AddDocument(e.ctx, account.System(e.ws, "bench"), e.kb, knowledge.DocumentInput{
 			Kind: knowledge.KindText, Title: strings.TrimSuffix(e.text.sentence(), "."), Text: e.text.article()})
 		if err != nil {
 			b.Fatal(err)
@@ -252,7 +253,7 @@ func benchmarkSearch(b *testing.B, n int) {
 	for i := 0; i < b.N; i++ {
 		for _, q := range queries {
 			t0 := time.Now()
-			if _, err := e.svc.Search(e.ctx, e.ws, q, knowledge.SearchOptions{}); err != nil {
+			if _, err := e.svc.Search(e.ctx, account.System(e.ws, "bench"), q, knowledge.SearchOptions{}); err != nil {
 				b.Fatal(err)
 			}
 			lat = append(lat, float64(time.Since(t0).Microseconds())/1000)
@@ -325,7 +326,7 @@ func (e *benchEnv) bulkLoad(b *testing.B, n int) {
 	emb := llm.NewBuiltin()
 	for done := 0; done < n; {
 		e.text.newTopic()
-		d, err := e.svc.AddDocument(e.ctx, store.Actor{Kind: "system"}, e.ws, e.kb, knowledge.DocumentInput{
+		d, err := e.svc.AddDocument(e.ctx, account.System(e.ws, "bench"), e.kb, knowledge.DocumentInput{
 			Kind: knowledge.KindText, Title: strings.TrimSuffix(e.text.sentence(), "."), Text: "bulk"})
 		if err != nil {
 			b.Fatal(err)

@@ -3,6 +3,7 @@ package knowledge
 import (
 	"context"
 	"errors"
+	"github.com/deskmate/deskmate/account"
 	"github.com/deskmate/deskmate/knowledge/web"
 	"log/slog"
 	"net/http"
@@ -134,6 +135,11 @@ func New(o Options) (*Service, error) {
 	}
 	return s, nil
 }
+
+// MayEdit says whether actor may change the workspace's knowledge (editors
+// and up); every change checks it, and a caller can ask before reading a
+// large request.
+func (s *Service) MayEdit(actor account.Actor) error { return actor.Require(account.RoleEditor) }
 
 // ConflictError is a request that does not fit the document's state, such as
 // retrying a document that did not fail.

@@ -13,7 +13,7 @@ func TestOverlongFilenamesAreRefused(t *testing.T) {
 	e := setup(t)
 	kb := e.base("Files")
 	name := strings.Repeat("n", knowledge.MaxFilenameBytes+1) + ".txt"
-	_, rejected, err := e.svc.UploadFiles(e.ctx, e.actor, e.wsID, kb.ID, []knowledge.Upload{{Filename: name, Data: []byte("hello")}})
+	_, rejected, err := e.svc.UploadFiles(e.ctx, e.actor, kb.ID, []knowledge.Upload{{Filename: name, Data: []byte("hello")}})
 	require.ErrorContains(t, err, "longer than 1024 bytes")
 	require.Len(t, rejected, 1)
 	require.LessOrEqual(t, len(rejected[0].Filename), 255)

@@ -107,7 +107,7 @@ func (s *site) hitCount(path string) int {
 
 func (e *env) addWeb(kb int64, in knowledge.DocumentInput) store.KnowledgeDocument {
 	e.t.Helper()
-	d, err := e.svc.AddDocument(e.ctx, e.actor, e.wsID, kb, in)
+	d, err := e.svc.AddDocument(e.ctx, e.actor, kb, in)
 	require.NoError(e.t, err)
 	return d
 }
@@ -156,7 +156,7 @@ func TestCrawlFollowsRobotsLimitsAndTheURLGuard(t *testing.T) {
 	before := e.embedded.Load()
 	s.set("/b", page("Billing", "Invoices are emailed every week now.", "/"), "")
 	s.set("/a/deep", "", "")
-	_, err := e.svc.Resync(e.ctx, e.actor, e.wsID, kb.ID, crawl.ID)
+	_, err := e.svc.Resync(e.ctx, e.actor, kb.ID, crawl.ID)
 	require.NoError(t, err)
 	e.wait(kb.ID)
 	pages = e.docs(kb.ID, &crawl.ID)
@@ -183,13 +183,13 @@ func TestTheURLGuardRefusesInternalAddresses(t *testing.T) {
 	e := setup(t) // no allow list: 127.0.0.1 is a loopback address
 	kb := e.base("Site")
 	for _, kind := range []string{knowledge.KindURL, knowledge.KindSitemap, knowledge.KindCrawl} {
-		_, err := e.svc.AddDocument(e.ctx, e.actor, e.wsID, kb.ID, knowledge.DocumentInput{Kind: kind, URL: s.URL + "/a"})
+		_, err := e.svc.AddDocument(e.ctx, e.actor, kb.ID, knowledge.DocumentInput{Kind: kind, URL: s.URL + "/a"})
 		var ve *validate.Error
 		require.ErrorAs(t, err, &ve)
 		require.Contains(t, ve.Fields["url"], "127.0.0.1, a loopback address: not allowed")
 	}
 	for _, raw := range []string{"http://169.254.169.254/latest/meta-data/", "file:///etc/passwd", "http://localhost:8080/"} {
-		_, err := e.svc.AddDocument(e.ctx, e.actor, e.wsID, kb.ID, knowledge.DocumentInput{Kind: knowledge.KindURL, URL: raw})
+		_, err := e.svc.AddDocument(e.ctx, e.actor, kb.ID, knowledge.DocumentInput{Kind: knowledge.KindURL, URL: raw})
 		require.Error(t, err, raw)
 	}
 	require.Equal(t, 0, s.hitCount("/a"))
@@ -226,7 +226,7 @@ func TestWebPageResyncReembedsOnlyChangedChunks(t *testing.T) {
 	require.EqualValues(t, 3, e.embedded.Load())
 
 	// Unchanged (304 Not Modified): nothing is embedded, the sync time moves.
-	_, err := e.svc.Resync(e.ctx, e.actor, e.wsID, kb.ID, d.ID)
+	_, err := e.svc.Resync(e.ctx, e.actor, kb.ID, d.ID)
 	require.NoError(t, err)
 	e.wait(kb.ID)
 	synced := e.docs(kb.ID, nil)[d.URL]
@@ -236,7 +236,7 @@ func TestWebPageResyncReembedsOnlyChangedChunks(t *testing.T) {
 
 	// One section changed: one chunk embedded.
 	s.set("/guide", strings.Replace(s.pages["/guide"], "on the sticker", "on the back of the box", 1), `"v2"`)
-	_, err = e.svc.Resync(e.ctx, e.actor, e.wsID, kb.ID, d.ID)
+	_, err = e.svc.Resync(e.ctx, e.actor, kb.ID, d.ID)
 	require.NoError(t, err)
 	e.wait(kb.ID)
 	require.EqualValues(t, 4, e.embedded.Load())

@@ -9,14 +9,13 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/deskmate/deskmate/account"
 	"github.com/deskmate/deskmate/automation"
 	"github.com/deskmate/deskmate/internal/validate"
 	"github.com/deskmate/deskmate/store"
 )
 
 // automationJSON is an automation as exported (automation.Portable) with
-// its id and times.
+// its actor.WorkspaceID and times.
 type automationJSON struct {
 	ID int64 `json:"id"`
 	automation.Portable
@@ -37,11 +36,11 @@ func automationError(err error) error {
 }
 
 func (s *Server) listAutomations(c *fiber.Ctx) error {
-	_, id, _, err := access(c, account.RoleViewer)
+	actor, err := actorOf(c)
 	if err != nil {
 		return err
 	}
-	list, err := s.deps.Automations.Automations(c.UserContext(), id)
+	list, err := s.deps.Automations.Automations(c.UserContext(), actor)
 	if err != nil {
 		return err
 	}
@@ -53,7 +52,7 @@ func (s *Server) listAutomations(c *fiber.Ctx) error {
 }
 
 func (s *Server) getAutomation(c *fiber.Ctx) error {
-	_, id, _, err := access(c, account.RoleViewer)
+	actor, err := actorOf(c)
 	if err != nil {
 		return err
 	}
@@ -61,7 +60,7 @@ func (s *Server) getAutomation(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	a, err := s.deps.Automations.Automation(c.UserContext(), id, aid)
+	a, err := s.deps.Automations.Automation(c.UserContext(), actor, aid)
 	if err != nil {
 		return err
 	}
@@ -69,7 +68,7 @@ func (s *Server) getAutomation(c *fiber.Ctx) error {
 }
 
 func (s *Server) createAutomation(c *fiber.Ctx) error {
-	p, id, role, err := access(c, account.RoleEditor)
+	actor, err := actorOf(c)
 	if err != nil {
 		return err
 	}
@@ -77,7 +76,7 @@ func (s *Server) createAutomation(c *fiber.Ctx) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	a, err := s.deps.Automations.CreateAutomation(c.UserContext(), p, role, id, in)
+	a, err := s.deps.Automations.CreateAutomation(c.UserContext(), actor, in)
 	if err != nil {
 		return err
 	}
@@ -85,7 +84,7 @@ func (s *Server) createAutomation(c *fiber.Ctx) error {
 }
 
 func (s *Server) patchAutomation(c *fiber.Ctx) error {
-	p, id, role, err := access(c, account.RoleEditor)
+	actor, err := actorOf(c)
 	if err != nil {
 		return err
 	}
@@ -97,7 +96,7 @@ func (s *Server) patchAutomation(c *fiber.Ctx) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	a, err := s.deps.Automations.UpdateAutomation(c.UserContext(), p, role, id, aid, in)
+	a, err := s.deps.Automations.UpdateAutomation(c.UserContext(), actor, aid, in)
 	if err != nil {
 		return err
 	}
@@ -105,7 +104,7 @@ func (s *Server) patchAutomation(c *fiber.Ctx) error {
 }
 
 func (s *Server) deleteAutomation(c *fiber.Ctx) error {
-	p, id, role, err := access(c, account.RoleEditor)
+	actor, err := actorOf(c)
 	if err != nil {
 		return err
 	}
@@ -113,14 +112,14 @@ func (s *Server) deleteAutomation(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.deps.Automations.DeleteAutomation(c.UserContext(), p, role, id, aid); err != nil {
+	if err := s.deps.Automations.DeleteAutomation(c.UserContext(), actor, aid); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
 func (s *Server) exportAutomations(c *fiber.Ctx) error {
-	_, id, _, err := access(c, account.RoleViewer)
+	actor, err := actorOf(c)
 	if err != nil {
 		return err
 	}
@@ -128,7 +127,7 @@ func (s *Server) exportAutomations(c *fiber.Ctx) error {
 	if format != "json" && format != "csv" {
 		return validate.Field("format", "must be json or csv")
 	}
-	list, err := s.deps.Automations.Automations(c.UserContext(), id)
+	list, err := s.deps.Automations.Automations(c.UserContext(), actor)
 	if err != nil {
 		return err
 	}
@@ -151,7 +150,7 @@ func (s *Server) exportAutomations(c *fiber.Ctx) error {
 }
 
 func (s *Server) importAutomations(c *fiber.Ctx) error {
-	p, id, role, err := access(c, account.RoleEditor)
+	actor, err := actorOf(c)
 	if err != nil {
 		return err
 	}
@@ -175,7 +174,7 @@ func (s *Server) importAutomations(c *fiber.Ctx) error {
 		}
 		items = automation.JSONItems(req.Automations)
 	}
-	res, err := s.deps.Automations.Import(c.UserContext(), p, role, id, format, items)
+	res, err := s.deps.Automations.Import(c.UserContext(), actor, format, items)
 	if err != nil {
 		return err
 	}
@@ -216,11 +215,11 @@ func toTrainingRunJSON(m *store.IntentModel) *trainingRunJSON {
 }
 
 func (s *Server) trainAutomations(c *fiber.Ctx) error {
-	p, id, role, err := access(c, account.RoleEditor)
+	actor, err := actorOf(c)
 	if err != nil {
 		return err
 	}
-	m, created, err := s.deps.Automations.StartTraining(c.UserContext(), p, role, id)
+	m, created, err := s.deps.Automations.StartTraining(c.UserContext(), actor)
 	if err != nil {
 		return automationError(err)
 	}
@@ -232,11 +231,11 @@ func (s *Server) trainAutomations(c *fiber.Ctx) error {
 }
 
 func (s *Server) getTraining(c *fiber.Ctx) error {
-	_, id, _, err := access(c, account.RoleViewer)
+	actor, err := actorOf(c)
 	if err != nil {
 		return err
 	}
-	st, err := s.deps.Automations.Training(c.UserContext(), id)
+	st, err := s.deps.Automations.Training(c.UserContext(), actor)
 	if err != nil {
 		return err
 	}
@@ -259,7 +258,7 @@ type matchJSON struct {
 }
 
 func (s *Server) testAutomations(c *fiber.Ctx) error {
-	_, id, _, err := access(c, account.RoleViewer)
+	actor, err := actorOf(c)
 	if err != nil {
 		return err
 	}
@@ -284,7 +283,7 @@ func (s *Server) testAutomations(c *fiber.Ctx) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	m, err := s.deps.Automations.Match(c.UserContext(), id, req.Message, req.Variables)
+	m, err := s.deps.Automations.Match(c.UserContext(), actor, req.Message, req.Variables)
 	if err != nil {
 		return automationError(err)
 	}

@@ -6,7 +6,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/deskmate/deskmate/account"
 	"github.com/deskmate/deskmate/automation"
 	"github.com/deskmate/deskmate/store"
 )
@@ -48,11 +47,11 @@ func toTicketInstructionJSON(t store.TicketInstruction) ticketInstructionJSON {
 }
 
 func (s *Server) listInstructions(c *fiber.Ctx) error {
-	_, id, _, err := access(c, account.RoleViewer)
+	actor, err := actorOf(c)
 	if err != nil {
 		return err
 	}
-	list, err := s.deps.Automations.Instructions(c.UserContext(), id)
+	list, err := s.deps.Automations.Instructions(c.UserContext(), actor)
 	if err != nil {
 		return err
 	}
@@ -60,7 +59,7 @@ func (s *Server) listInstructions(c *fiber.Ctx) error {
 }
 
 func (s *Server) createInstruction(c *fiber.Ctx) error {
-	p, id, role, err := access(c, account.RoleEditor)
+	actor, err := actorOf(c)
 	if err != nil {
 		return err
 	}
@@ -68,7 +67,7 @@ func (s *Server) createInstruction(c *fiber.Ctx) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	i, err := s.deps.Automations.CreateInstruction(c.UserContext(), p, role, id, in)
+	i, err := s.deps.Automations.CreateInstruction(c.UserContext(), actor, in)
 	if err != nil {
 		return err
 	}
@@ -76,7 +75,7 @@ func (s *Server) createInstruction(c *fiber.Ctx) error {
 }
 
 func (s *Server) patchInstruction(c *fiber.Ctx) error {
-	p, id, role, err := access(c, account.RoleEditor)
+	actor, err := actorOf(c)
 	if err != nil {
 		return err
 	}
@@ -88,7 +87,7 @@ func (s *Server) patchInstruction(c *fiber.Ctx) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	i, err := s.deps.Automations.UpdateInstruction(c.UserContext(), p, role, id, nid, in)
+	i, err := s.deps.Automations.UpdateInstruction(c.UserContext(), actor, nid, in)
 	if err != nil {
 		return err
 	}
@@ -96,7 +95,7 @@ func (s *Server) patchInstruction(c *fiber.Ctx) error {
 }
 
 func (s *Server) deleteInstruction(c *fiber.Ctx) error {
-	p, id, role, err := access(c, account.RoleEditor)
+	actor, err := actorOf(c)
 	if err != nil {
 		return err
 	}
@@ -104,14 +103,14 @@ func (s *Server) deleteInstruction(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.deps.Automations.DeleteInstruction(c.UserContext(), p, role, id, nid); err != nil {
+	if err := s.deps.Automations.DeleteInstruction(c.UserContext(), actor, nid); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
 func (s *Server) orderInstructions(c *fiber.Ctx) error {
-	p, id, role, err := access(c, account.RoleEditor)
+	actor, err := actorOf(c)
 	if err != nil {
 		return err
 	}
@@ -121,7 +120,7 @@ func (s *Server) orderInstructions(c *fiber.Ctx) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	list, err := s.deps.Automations.ReorderInstructions(c.UserContext(), p, role, id, req.IDs)
+	list, err := s.deps.Automations.ReorderInstructions(c.UserContext(), actor, req.IDs)
 	if err != nil {
 		return err
 	}
@@ -129,7 +128,7 @@ func (s *Server) orderInstructions(c *fiber.Ctx) error {
 }
 
 func (s *Server) instructionRevisions(c *fiber.Ctx) error {
-	_, id, _, err := access(c, account.RoleViewer)
+	actor, err := actorOf(c)
 	if err != nil {
 		return err
 	}
@@ -137,7 +136,7 @@ func (s *Server) instructionRevisions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	revs, err := s.deps.Automations.InstructionRevisions(c.UserContext(), id, nid)
+	revs, err := s.deps.Automations.InstructionRevisions(c.UserContext(), actor, nid)
 	if err != nil {
 		return err
 	}
@@ -157,11 +156,11 @@ func (s *Server) instructionRevisions(c *fiber.Ctx) error {
 }
 
 func (s *Server) listTicketInstructions(c *fiber.Ctx) error {
-	_, id, _, err := access(c, account.RoleViewer)
+	actor, err := actorOf(c)
 	if err != nil {
 		return err
 	}
-	list, err := s.deps.Automations.TicketInstructions(c.UserContext(), id, strings.Clone(c.Params("ticket_id")))
+	list, err := s.deps.Automations.TicketInstructions(c.UserContext(), actor, strings.Clone(c.Params("ticket_id")))
 	if err != nil {
 		return err
 	}
@@ -173,7 +172,7 @@ func (s *Server) listTicketInstructions(c *fiber.Ctx) error {
 }
 
 func (s *Server) addTicketInstruction(c *fiber.Ctx) error {
-	p, id, role, err := access(c, account.RoleEditor)
+	actor, err := actorOf(c)
 	if err != nil {
 		return err
 	}
@@ -183,7 +182,7 @@ func (s *Server) addTicketInstruction(c *fiber.Ctx) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	t, err := s.deps.Automations.AddTicketInstruction(c.UserContext(), p, role, id, strings.Clone(c.Params("ticket_id")), req.Text)
+	t, err := s.deps.Automations.AddTicketInstruction(c.UserContext(), actor, strings.Clone(c.Params("ticket_id")), req.Text)
 	if err != nil {
 		return err
 	}

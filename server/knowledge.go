@@ -21,30 +21,20 @@ func knowledgeErr(err error) error {
 	return err
 }
 
-// knowledgeAccess checks the role and returns the service, caller and workspace.
-func (s *Server) knowledgeAccess(c *fiber.Ctx, min account.Role) (*knowledge.Service, account.Principal, int64, error) {
-	p, id, _, err := access(c, min)
-	if err != nil {
-		return nil, p, 0, err
-	}
-	return s.deps.Knowledge, p, id, nil
-}
-
 // knowledgeRequest is what a knowledge endpoint acts on: the caller, the
-// workspace, the knowledge base named by the path and, for document
-// endpoints, the document.
+// knowledge base named by the path and, for document endpoints, the document.
 type knowledgeRequest struct {
-	kn     *knowledge.Service
-	p      account.Principal
-	ws, kb int64
-	id     int64
+	kn    *knowledge.Service
+	actor account.Actor
+	kb    int64
+	id    int64
 }
 
-// baseAccess checks the caller's role and reads the knowledge base's path id.
-func (s *Server) baseAccess(c *fiber.Ctx, min account.Role) (knowledgeRequest, error) {
-	var r knowledgeRequest
+// baseAccess reads the caller and the knowledge base's path id.
+func (s *Server) baseAccess(c *fiber.Ctx) (knowledgeRequest, error) {
+	r := knowledgeRequest{kn: s.deps.Knowledge}
 	var err error
-	if r.kn, r.p, r.ws, err = s.knowledgeAccess(c, min); err != nil {
+	if r.actor, err = actorOf(c); err != nil {
 		return r, err
 	}
 	r.kb, err = idParam(c, "base_id")
@@ -52,8 +42,8 @@ func (s *Server) baseAccess(c *fiber.Ctx, min account.Role) (knowledgeRequest, e
 }
 
 // documentAccess is baseAccess plus the document's path id.
-func (s *Server) documentAccess(c *fiber.Ctx, min account.Role) (knowledgeRequest, error) {
-	r, err := s.baseAccess(c, min)
+func (s *Server) documentAccess(c *fiber.Ctx) (knowledgeRequest, error) {
+	r, err := s.baseAccess(c)
 	if err != nil {
 		return r, err
 	}
@@ -98,11 +88,12 @@ func (r knowledgeBaseReq) input() knowledge.BaseInput {
 }
 
 func (s *Server) listKnowledgeBases(c *fiber.Ctx) error {
-	kn, _, ws, err := s.knowledgeAccess(c, account.RoleViewer)
+	kn := s.deps.Knowledge
+	actor, err := actorOf(c)
 	if err != nil {
 		return err
 	}
-	list, err := kn.Bases(c.UserContext(), ws)
+	list, err := kn.Bases(c.UserContext(), actor)
 	if err != nil {
 		return err
 	}
@@ -114,7 +105,8 @@ func (s *Server) listKnowledgeBases(c *fiber.Ctx) error {
 }
 
 func (s *Server) createKnowledgeBase(c *fiber.Ctx) error {
-	kn, p, ws, err := s.knowledgeAccess(c, account.RoleEditor)
+	kn := s.deps.Knowledge
+	actor, err := actorOf(c)
 	if err != nil {
 		return err
 	}
@@ -122,7 +114,7 @@ func (s *Server) createKnowledgeBase(c *fiber.Ctx) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	k, err := kn.CreateBase(c.UserContext(), p.Actor(), ws, req.input())
+	k, err := kn.CreateBase(c.UserContext(), actor, req.input())
 	if err != nil {
 		return err
 	}
@@ -130,11 +122,11 @@ func (s *Server) createKnowledgeBase(c *fiber.Ctx) error {
 }
 
 func (s *Server) getKnowledgeBase(c *fiber.Ctx) error {
-	r, err := s.baseAccess(c, account.RoleViewer)
+	r, err := s.baseAccess(c)
 	if err != nil {
 		return err
 	}
-	k, err := r.kn.Base(c.UserContext(), r.ws, r.kb)
+	k, err := r.kn.Base(c.UserContext(), r.actor, r.kb)
 	if err != nil {
 		return err
 	}
@@ -142,7 +134,7 @@ func (s *Server) getKnowledgeBase(c *fiber.Ctx) error {
 }
 
 func (s *Server) patchKnowledgeBase(c *fiber.Ctx) error {
-	r, err := s.baseAccess(c, account.RoleEditor)
+	r, err := s.baseAccess(c)
 	if err != nil {
 		return err
 	}
@@ -150,7 +142,7 @@ func (s *Server) patchKnowledgeBase(c *fiber.Ctx) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	k, err := r.kn.UpdateBase(c.UserContext(), r.p.Actor(), r.ws, r.kb, req.input())
+	k, err := r.kn.UpdateBase(c.UserContext(), r.actor, r.kb, req.input())
 	if err != nil {
 		return err
 	}
@@ -158,11 +150,11 @@ func (s *Server) patchKnowledgeBase(c *fiber.Ctx) error {
 }
 
 func (s *Server) deleteKnowledgeBase(c *fiber.Ctx) error {
-	r, err := s.baseAccess(c, account.RoleEditor)
+	r, err := s.baseAccess(c)
 	if err != nil {
 		return err
 	}
-	if err := r.kn.DeleteBase(c.UserContext(), r.p.Actor(), r.ws, r.kb); err != nil {
+	if err := r.kn.DeleteBase(c.UserContext(), r.actor, r.kb); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -196,11 +188,11 @@ func toRunJSON(r store.KnowledgeRun) runJSON {
 }
 
 func (s *Server) knowledgeProgress(c *fiber.Ctx) error {
-	r, err := s.baseAccess(c, account.RoleViewer)
+	r, err := s.baseAccess(c)
 	if err != nil {
 		return err
 	}
-	p, err := r.kn.Progress(c.UserContext(), r.ws, r.kb)
+	p, err := r.kn.Progress(c.UserContext(), r.actor, r.kb)
 	if err != nil {
 		return err
 	}
@@ -218,12 +210,12 @@ func (s *Server) knowledgeProgress(c *fiber.Ctx) error {
 }
 
 func (s *Server) knowledgeRuns(c *fiber.Ctx) error {
-	r, err := s.baseAccess(c, account.RoleViewer)
+	r, err := s.baseAccess(c)
 	if err != nil {
 		return err
 	}
 	limit, _ := strconv.Atoi(c.Query("limit", "20"))
-	runs, err := r.kn.Runs(c.UserContext(), r.ws, r.kb, min(max(limit, 1), 100))
+	runs, err := r.kn.Runs(c.UserContext(), r.actor, r.kb, min(max(limit, 1), 100))
 	if err != nil {
 		return err
 	}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/deskmate/deskmate/account"
 	"github.com/deskmate/deskmate/internal/validate"
 	"github.com/deskmate/deskmate/knowledge"
 	"github.com/deskmate/deskmate/store"
@@ -59,7 +58,7 @@ func toDocumentJSON(d store.KnowledgeDocument, withText bool) documentJSON {
 }
 
 func (s *Server) listDocuments(c *fiber.Ctx) error {
-	r, err := s.baseAccess(c, account.RoleViewer)
+	r, err := s.baseAccess(c)
 	if err != nil {
 		return err
 	}
@@ -76,7 +75,7 @@ func (s *Server) listDocuments(c *fiber.Ctx) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	docs, err := r.kn.Documents(c.UserContext(), r.ws, r.kb, parent, limit, offset)
+	docs, err := r.kn.Documents(c.UserContext(), r.actor, r.kb, parent, limit, offset)
 	if err != nil {
 		return err
 	}
@@ -88,7 +87,7 @@ func (s *Server) listDocuments(c *fiber.Ctx) error {
 }
 
 func (s *Server) addDocument(c *fiber.Ctx) error {
-	r, err := s.baseAccess(c, account.RoleEditor)
+	r, err := s.baseAccess(c)
 	if err != nil {
 		return err
 	}
@@ -103,7 +102,7 @@ func (s *Server) addDocument(c *fiber.Ctx) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	d, err := r.kn.AddDocument(c.UserContext(), r.p.Actor(), r.ws, r.kb, knowledge.DocumentInput{Kind: req.Kind, Title: req.Title,
+	d, err := r.kn.AddDocument(c.UserContext(), r.actor, r.kb, knowledge.DocumentInput{Kind: req.Kind, Title: req.Title,
 		Text: req.Text, URL: req.URL, MaxPages: req.MaxPages, MaxDepth: req.MaxDepth})
 	if err != nil {
 		return err
@@ -113,8 +112,12 @@ func (s *Server) addDocument(c *fiber.Ctx) error {
 
 // uploadDocuments takes multipart/form-data with one or more "file" parts.
 func (s *Server) uploadDocuments(c *fiber.Ctx) error {
-	r, err := s.baseAccess(c, account.RoleEditor)
+	r, err := s.baseAccess(c)
 	if err != nil {
+		return err
+	}
+	// Refuse before the files are read.
+	if err := r.kn.MayEdit(r.actor); err != nil {
 		return err
 	}
 	if !strings.HasPrefix(strings.ToLower(c.Get(fiber.HeaderContentType)), fiber.MIMEMultipartForm) {
@@ -142,7 +145,7 @@ func (s *Server) uploadDocuments(c *fiber.Ctx) error {
 		}
 		files = append(files, knowledge.Upload{Filename: fh.Filename, Data: data})
 	}
-	docs, rejected, err := r.kn.UploadFiles(c.UserContext(), r.p.Actor(), r.ws, r.kb, files)
+	docs, rejected, err := r.kn.UploadFiles(c.UserContext(), r.actor, r.kb, files)
 	if err != nil {
 		return err
 	}
@@ -164,11 +167,11 @@ func (s *Server) uploadDocuments(c *fiber.Ctx) error {
 }
 
 func (s *Server) getDocument(c *fiber.Ctx) error {
-	r, err := s.documentAccess(c, account.RoleViewer)
+	r, err := s.documentAccess(c)
 	if err != nil {
 		return err
 	}
-	d, err := r.kn.Document(c.UserContext(), r.ws, r.kb, r.id)
+	d, err := r.kn.Document(c.UserContext(), r.actor, r.kb, r.id)
 	if err != nil {
 		return err
 	}
@@ -176,7 +179,7 @@ func (s *Server) getDocument(c *fiber.Ctx) error {
 }
 
 func (s *Server) patchDocument(c *fiber.Ctx) error {
-	r, err := s.documentAccess(c, account.RoleEditor)
+	r, err := s.documentAccess(c)
 	if err != nil {
 		return err
 	}
@@ -188,7 +191,7 @@ func (s *Server) patchDocument(c *fiber.Ctx) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	d, err := r.kn.UpdateDocument(c.UserContext(), r.p.Actor(), r.ws, r.kb, r.id, knowledge.DocumentPatch{Title: req.Title, Text: req.Text, Enabled: req.Enabled})
+	d, err := r.kn.UpdateDocument(c.UserContext(), r.actor, r.kb, r.id, knowledge.DocumentPatch{Title: req.Title, Text: req.Text, Enabled: req.Enabled})
 	if err != nil {
 		return err
 	}
@@ -196,22 +199,22 @@ func (s *Server) patchDocument(c *fiber.Ctx) error {
 }
 
 func (s *Server) deleteDocument(c *fiber.Ctx) error {
-	r, err := s.documentAccess(c, account.RoleEditor)
+	r, err := s.documentAccess(c)
 	if err != nil {
 		return err
 	}
-	if err := r.kn.DeleteDocument(c.UserContext(), r.p.Actor(), r.ws, r.kb, r.id); err != nil {
+	if err := r.kn.DeleteDocument(c.UserContext(), r.actor, r.kb, r.id); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
 func (s *Server) resyncDocument(c *fiber.Ctx) error {
-	r, err := s.documentAccess(c, account.RoleEditor)
+	r, err := s.documentAccess(c)
 	if err != nil {
 		return err
 	}
-	d, err := r.kn.Resync(c.UserContext(), r.p.Actor(), r.ws, r.kb, r.id)
+	d, err := r.kn.Resync(c.UserContext(), r.actor, r.kb, r.id)
 	if err != nil {
 		return knowledgeErr(err)
 	}
@@ -219,11 +222,11 @@ func (s *Server) resyncDocument(c *fiber.Ctx) error {
 }
 
 func (s *Server) retryDocument(c *fiber.Ctx) error {
-	r, err := s.documentAccess(c, account.RoleEditor)
+	r, err := s.documentAccess(c)
 	if err != nil {
 		return err
 	}
-	d, err := r.kn.Retry(c.UserContext(), r.p.Actor(), r.ws, r.kb, r.id)
+	d, err := r.kn.Retry(c.UserContext(), r.actor, r.kb, r.id)
 	if err != nil {
 		return knowledgeErr(err)
 	}
@@ -241,7 +244,7 @@ type chunkJSON struct {
 // documentChunks lists a document's chunks (?limit=, default 200, at most
 // 1000; ?offset=).
 func (s *Server) documentChunks(c *fiber.Ctx) error {
-	r, err := s.documentAccess(c, account.RoleViewer)
+	r, err := s.documentAccess(c)
 	if err != nil {
 		return err
 	}
@@ -250,7 +253,7 @@ func (s *Server) documentChunks(c *fiber.Ctx) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	chunks, err := r.kn.DocumentChunks(c.UserContext(), r.ws, r.kb, r.id, limit, offset)
+	chunks, err := r.kn.DocumentChunks(c.UserContext(), r.actor, r.kb, r.id, limit, offset)
 	if err != nil {
 		return err
 	}

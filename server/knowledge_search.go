@@ -3,7 +3,6 @@ package server
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/deskmate/deskmate/account"
 	"github.com/deskmate/deskmate/knowledge"
 )
 
@@ -24,7 +23,8 @@ type searchResultJSON struct {
 
 // searchKnowledge is a read: viewers may search.
 func (s *Server) searchKnowledge(c *fiber.Ctx) error {
-	kn, _, ws, err := s.knowledgeAccess(c, account.RoleViewer)
+	kn := s.deps.Knowledge
+	actor, err := actorOf(c)
 	if err != nil {
 		return err
 	}
@@ -36,7 +36,7 @@ func (s *Server) searchKnowledge(c *fiber.Ctx) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	r, err := kn.Search(c.UserContext(), ws, req.Query, knowledge.SearchOptions{KnowledgeBaseIDs: req.KnowledgeBaseIDs, Limit: req.Limit})
+	r, err := kn.Search(c.UserContext(), actor, req.Query, knowledge.SearchOptions{KnowledgeBaseIDs: req.KnowledgeBaseIDs, Limit: req.Limit})
 	if err != nil {
 		return err
 	}

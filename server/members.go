@@ -21,11 +21,11 @@ func toMemberJSON(m store.Member) memberJSON {
 }
 
 func (s *Server) listMembers(c *fiber.Ctx) error {
-	_, id, _, err := access(c, account.RoleViewer)
+	actor, err := actorOf(c)
 	if err != nil {
 		return err
 	}
-	ms, err := store.Members(c.UserContext(), s.deps.DB.Pool, id)
+	ms, err := s.deps.Accounts.Members(c.UserContext(), actor)
 	if err != nil {
 		return err
 	}
@@ -37,7 +37,7 @@ func (s *Server) listMembers(c *fiber.Ctx) error {
 }
 
 func (s *Server) addMember(c *fiber.Ctx) error {
-	p, id, role, err := access(c, account.RoleAdmin)
+	actor, err := actorOf(c)
 	if err != nil {
 		return err
 	}
@@ -50,7 +50,7 @@ func (s *Server) addMember(c *fiber.Ctx) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	added, err := s.deps.Accounts.AddMember(c.UserContext(), p, role, id,
+	added, err := s.deps.Accounts.AddMember(c.UserContext(), actor,
 		account.NewMember{Email: req.Email, Name: req.Name, Password: req.Password, Role: account.Role(req.Role)})
 	if err != nil {
 		return err
@@ -63,7 +63,7 @@ func (s *Server) addMember(c *fiber.Ctx) error {
 }
 
 func (s *Server) patchMember(c *fiber.Ctx) error {
-	p, id, role, err := access(c, account.RoleAdmin)
+	actor, err := actorOf(c)
 	if err != nil {
 		return err
 	}
@@ -77,7 +77,7 @@ func (s *Server) patchMember(c *fiber.Ctx) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	m, err := s.deps.Accounts.SetMemberRole(c.UserContext(), p, role, id, uid, account.Role(req.Role))
+	m, err := s.deps.Accounts.SetMemberRole(c.UserContext(), actor, uid, account.Role(req.Role))
 	if err != nil {
 		return err
 	}
@@ -85,7 +85,7 @@ func (s *Server) patchMember(c *fiber.Ctx) error {
 }
 
 func (s *Server) deleteMember(c *fiber.Ctx) error {
-	p, id, role, err := access(c, account.RoleAdmin)
+	actor, err := actorOf(c)
 	if err != nil {
 		return err
 	}
@@ -93,7 +93,7 @@ func (s *Server) deleteMember(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.deps.Accounts.RemoveMember(c.UserContext(), p, role, id, uid); err != nil {
+	if err := s.deps.Accounts.RemoveMember(c.UserContext(), actor, uid); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -109,11 +109,11 @@ type invitationJSON struct {
 }
 
 func (s *Server) listInvitations(c *fiber.Ctx) error {
-	_, id, _, err := access(c, account.RoleAdmin)
+	actor, err := actorOf(c)
 	if err != nil {
 		return err
 	}
-	invs, err := store.PendingInvitations(c.UserContext(), s.deps.DB.Pool, id)
+	invs, err := s.deps.Accounts.Invitations(c.UserContext(), actor)
 	if err != nil {
 		return err
 	}
@@ -125,7 +125,7 @@ func (s *Server) listInvitations(c *fiber.Ctx) error {
 }
 
 func (s *Server) createInvitation(c *fiber.Ctx) error {
-	p, id, role, err := access(c, account.RoleAdmin)
+	actor, err := actorOf(c)
 	if err != nil {
 		return err
 	}
@@ -136,7 +136,7 @@ func (s *Server) createInvitation(c *fiber.Ctx) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	inv, token, err := s.deps.Accounts.Invite(c.UserContext(), p, role, id, req.Email, account.Role(req.Role))
+	inv, token, err := s.deps.Accounts.Invite(c.UserContext(), actor, req.Email, account.Role(req.Role))
 	if err != nil {
 		return err
 	}
@@ -154,7 +154,7 @@ func toInvitationJSON(inv store.Invitation, token string) invitationJSON {
 }
 
 func (s *Server) deleteInvitation(c *fiber.Ctx) error {
-	p, id, _, err := access(c, account.RoleAdmin)
+	actor, err := actorOf(c)
 	if err != nil {
 		return err
 	}
@@ -162,7 +162,7 @@ func (s *Server) deleteInvitation(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.deps.Accounts.RevokeInvitation(c.UserContext(), p, id, iid); err != nil {
+	if err := s.deps.Accounts.RevokeInvitation(c.UserContext(), actor, iid); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -213,11 +213,11 @@ func toTokenJSON(t store.APIToken) tokenJSON {
 }
 
 func (s *Server) listTokens(c *fiber.Ctx) error {
-	_, id, _, err := access(c, account.RoleAdmin)
+	actor, err := actorOf(c)
 	if err != nil {
 		return err
 	}
-	ts, err := store.APITokens(c.UserContext(), s.deps.DB.Pool, id)
+	ts, err := s.deps.Accounts.Tokens(c.UserContext(), actor)
 	if err != nil {
 		return err
 	}
@@ -229,7 +229,7 @@ func (s *Server) listTokens(c *fiber.Ctx) error {
 }
 
 func (s *Server) createToken(c *fiber.Ctx) error {
-	p, id, role, err := access(c, account.RoleAdmin)
+	actor, err := actorOf(c)
 	if err != nil {
 		return err
 	}
@@ -240,7 +240,7 @@ func (s *Server) createToken(c *fiber.Ctx) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	t, token, err := s.deps.Accounts.CreateToken(c.UserContext(), p, role, id, req.Name, account.Role(req.Role))
+	t, token, err := s.deps.Accounts.CreateToken(c.UserContext(), actor, req.Name, account.Role(req.Role))
 	if err != nil {
 		return err
 	}
@@ -250,7 +250,7 @@ func (s *Server) createToken(c *fiber.Ctx) error {
 }
 
 func (s *Server) deleteToken(c *fiber.Ctx) error {
-	p, id, _, err := access(c, account.RoleAdmin)
+	actor, err := actorOf(c)
 	if err != nil {
 		return err
 	}
@@ -258,7 +258,7 @@ func (s *Server) deleteToken(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.deps.Accounts.RevokeToken(c.UserContext(), p, id, tid); err != nil {
+	if err := s.deps.Accounts.RevokeToken(c.UserContext(), actor, tid); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

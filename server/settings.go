@@ -2,13 +2,14 @@ package server
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/deskmate/deskmate/account"
-	"github.com/deskmate/deskmate/store"
+
 	"github.com/deskmate/deskmate/workspace"
 )
 
@@ -24,11 +25,11 @@ func toGorgiasJSON(g workspace.Gorgias) gorgiasJSON {
 }
 
 func (s *Server) getGorgias(c *fiber.Ctx) error {
-	_, id, _, err := access(c, account.RoleViewer)
+	actor, err := actorOf(c)
 	if err != nil {
 		return err
 	}
-	g, err := s.deps.Workspaces.Gorgias(c.UserContext(), id)
+	g, err := s.deps.Workspaces.Gorgias(c.UserContext(), actor.WorkspaceID)
 	if err != nil {
 		return err
 	}
@@ -36,7 +37,7 @@ func (s *Server) getGorgias(c *fiber.Ctx) error {
 }
 
 func (s *Server) putGorgias(c *fiber.Ctx) error {
-	p, id, role, err := access(c, account.RoleAdmin)
+	actor, err := actorOf(c)
 	if err != nil {
 		return err
 	}
@@ -48,7 +49,7 @@ func (s *Server) putGorgias(c *fiber.Ctx) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	g, err := s.deps.Workspaces.PutGorgias(c.UserContext(), p, role, id,
+	g, err := s.deps.Workspaces.PutGorgias(c.UserContext(), actor,
 		workspace.GorgiasInput{Domain: req.Domain, APIUser: req.APIUser, APIKey: req.APIKey})
 	if err != nil {
 		return err
@@ -71,11 +72,11 @@ func toModelJSON(m workspace.ModelSettings) modelJSON {
 }
 
 func (s *Server) getModelSettings(c *fiber.Ctx) error {
-	_, id, _, err := access(c, account.RoleViewer)
+	actor, err := actorOf(c)
 	if err != nil {
 		return err
 	}
-	m, err := s.deps.Workspaces.ModelSettings(c.UserContext(), id)
+	m, err := s.deps.Workspaces.ModelSettings(c.UserContext(), actor.WorkspaceID)
 	if err != nil {
 		return err
 	}
@@ -83,7 +84,7 @@ func (s *Server) getModelSettings(c *fiber.Ctx) error {
 }
 
 func (s *Server) putModelSettings(c *fiber.Ctx) error {
-	p, id, role, err := access(c, account.RoleAdmin)
+	actor, err := actorOf(c)
 	if err != nil {
 		return err
 	}
@@ -97,7 +98,7 @@ func (s *Server) putModelSettings(c *fiber.Ctx) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	m, err := s.deps.Workspaces.PutModelSettings(c.UserContext(), p, role, id, workspace.ModelInput{
+	m, err := s.deps.Workspaces.PutModelSettings(c.UserContext(), actor, workspace.ModelInput{
 		ModelSettings: workspace.ModelSettings{Provider: req.Provider, BaseURL: req.BaseURL, ChatModel: req.ChatModel,
 			EmbeddingModel: req.EmbeddingModel},
 		APIKey: req.APIKey})
@@ -107,8 +108,8 @@ func (s *Server) putModelSettings(c *fiber.Ctx) error {
 	if s.deps.Knowledge != nil {
 		// A new embedding provider or model re-embeds the knowledge in the
 		// background; the periodic re-sync job retries if this fails.
-		if err := s.deps.Knowledge.EmbeddingSettingsChanged(c.UserContext(), id); err != nil {
-			s.deps.Logger.Warn("cannot start re-embedding knowledge", "workspace_id", id, "error", err)
+		if err := s.deps.Knowledge.EmbeddingSettingsChanged(c.UserContext(), actor.WorkspaceID); err != nil {
+			s.deps.Logger.Warn("cannot start re-embedding knowledge", "workspace_id", actor.WorkspaceID, "error", err)
 		}
 	}
 	return c.JSON(toModelJSON(m))
@@ -118,17 +119,17 @@ func (s *Server) putModelSettings(c *fiber.Ctx) error {
 // A provider that fails is not an error of this request: the answer says
 // what failed, with 200, so the app can show it beside the settings.
 func (s *Server) checkModelSettings(c *fiber.Ctx) error {
-	_, id, _, err := access(c, account.RoleAdmin)
+	actor, err := actorOf(c)
 	if err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(c.UserContext(), 30*time.Second)
 	defer cancel()
-	check, err := s.deps.Knowledge.CheckEmbedder(ctx, id)
+	check, err := s.deps.Knowledge.CheckEmbedder(ctx, actor)
 	out := fiber.Map{"ok": err == nil, "embedding_model": check.Model, "dimensions": check.Dimensions,
 		"took_ms": float64(check.Took.Microseconds()) / 1000}
 	if err != nil {
-		if c.UserContext().Err() != nil {
+		if c.UserContext().Err() != nil || errors.Is(err, account.ErrForbidden) {
 			return err
 		}
 		out["error"] = err.Error()
@@ -152,14 +153,14 @@ type auditActorJSON struct {
 }
 
 func (s *Server) auditLog(c *fiber.Ctx) error {
-	_, id, _, err := access(c, account.RoleAdmin)
+	actor, err := actorOf(c)
 	if err != nil {
 		return err
 	}
 	before, _ := strconv.ParseInt(c.Query("before"), 10, 64)
 	limit, _ := strconv.Atoi(c.Query("limit", "50"))
 	limit = min(max(limit, 1), 200)
-	entries, err := store.AuditLog(c.UserContext(), s.deps.DB.Pool, id, max(before, 0), limit)
+	entries, err := s.deps.Workspaces.AuditLog(c.UserContext(), actor, max(before, 0), limit)
 	if err != nil {
 		return err
 	}

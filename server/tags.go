@@ -5,7 +5,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/deskmate/deskmate/account"
 	"github.com/deskmate/deskmate/automation"
 	"github.com/deskmate/deskmate/store"
 )
@@ -41,11 +40,11 @@ func toTagConfigJSON(c automation.TagConfig) tagConfigJSON {
 }
 
 func (s *Server) getTags(c *fiber.Ctx) error {
-	_, id, _, err := access(c, account.RoleViewer)
+	actor, err := actorOf(c)
 	if err != nil {
 		return err
 	}
-	cfg, err := s.deps.Automations.TagConfig(c.UserContext(), id)
+	cfg, err := s.deps.Automations.TagConfig(c.UserContext(), actor)
 	if err != nil {
 		return err
 	}
@@ -53,7 +52,7 @@ func (s *Server) getTags(c *fiber.Ctx) error {
 }
 
 func (s *Server) putExcludedTags(c *fiber.Ctx) error {
-	p, id, role, err := access(c, account.RoleEditor)
+	actor, err := actorOf(c)
 	if err != nil {
 		return err
 	}
@@ -63,7 +62,7 @@ func (s *Server) putExcludedTags(c *fiber.Ctx) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	cfg, err := s.deps.Automations.SetExcludedTags(c.UserContext(), p, role, id, req.Tags)
+	cfg, err := s.deps.Automations.SetExcludedTags(c.UserContext(), actor, req.Tags)
 	if err != nil {
 		return err
 	}
@@ -71,7 +70,7 @@ func (s *Server) putExcludedTags(c *fiber.Ctx) error {
 }
 
 func (s *Server) putSystemTags(c *fiber.Ctx) error {
-	p, id, role, err := access(c, account.RoleEditor)
+	actor, err := actorOf(c)
 	if err != nil {
 		return err
 	}
@@ -81,7 +80,7 @@ func (s *Server) putSystemTags(c *fiber.Ctx) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	cfg, err := s.deps.Automations.SetSystemTagNames(c.UserContext(), p, role, id, req.Names)
+	cfg, err := s.deps.Automations.SetSystemTagNames(c.UserContext(), actor, req.Names)
 	if err != nil {
 		return err
 	}
@@ -89,11 +88,11 @@ func (s *Server) putSystemTags(c *fiber.Ctx) error {
 }
 
 func (s *Server) listSmartTags(c *fiber.Ctx) error {
-	_, id, _, err := access(c, account.RoleViewer)
+	actor, err := actorOf(c)
 	if err != nil {
 		return err
 	}
-	list, err := s.deps.Automations.SmartTags(c.UserContext(), id)
+	list, err := s.deps.Automations.SmartTags(c.UserContext(), actor)
 	if err != nil {
 		return err
 	}
@@ -117,7 +116,7 @@ func (s *Server) patchSmartTag(c *fiber.Ctx) error {
 }
 
 func (s *Server) saveSmartTag(c *fiber.Ctx, sid int64) error {
-	p, id, role, err := access(c, account.RoleEditor)
+	actor, err := actorOf(c)
 	if err != nil {
 		return err
 	}
@@ -125,7 +124,7 @@ func (s *Server) saveSmartTag(c *fiber.Ctx, sid int64) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	t, err := s.deps.Automations.SaveSmartTag(c.UserContext(), p, role, id, sid, in)
+	t, err := s.deps.Automations.SaveSmartTag(c.UserContext(), actor, sid, in)
 	if err != nil {
 		return err
 	}
@@ -136,7 +135,7 @@ func (s *Server) saveSmartTag(c *fiber.Ctx, sid int64) error {
 }
 
 func (s *Server) deleteSmartTag(c *fiber.Ctx) error {
-	p, id, role, err := access(c, account.RoleEditor)
+	actor, err := actorOf(c)
 	if err != nil {
 		return err
 	}
@@ -144,7 +143,7 @@ func (s *Server) deleteSmartTag(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.deps.Automations.DeleteSmartTag(c.UserContext(), p, role, id, sid); err != nil {
+	if err := s.deps.Automations.DeleteSmartTag(c.UserContext(), actor, sid); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

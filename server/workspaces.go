@@ -10,14 +10,12 @@ import (
 	"github.com/deskmate/deskmate/workspace"
 )
 
-const (
-	workspaceIDKey   = localsKey(101)
-	workspaceRoleKey = localsKey(102)
-)
+const actorKey = localsKey(101)
 
-// workspaceAccess resolves /api/workspaces/:wid for the caller: 404 when the
-// workspace does not exist or the caller is not in it (never 403, which would
-// tell that it exists), else the caller's role for the handlers.
+// workspaceAccess resolves /api/workspaces/:workspace_id for the caller: 404
+// when the workspace does not exist or the caller is not in it (never 403,
+// which would tell that it exists), else the caller as an account.Actor for
+// the handlers, which hand it to the domain services; those check roles.
 func (s *Server) workspaceAccess(c *fiber.Ctx) error {
 	p, err := principal(c)
 	if err != nil {
@@ -27,28 +25,21 @@ func (s *Server) workspaceAccess(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	role, err := p.RoleIn(c.UserContext(), s.deps.DB.Pool, id)
+	actor, err := s.deps.Accounts.ActorIn(c.UserContext(), p, id)
 	if err != nil {
 		return err
 	}
-	c.Locals(workspaceIDKey, id)
-	c.Locals(workspaceRoleKey, role)
+	c.Locals(actorKey, actor)
 	return c.Next()
 }
 
-// access returns the caller, workspace id and role set by workspaceAccess,
-// refusing with 403 when the role is below min.
-func access(c *fiber.Ctx, min account.Role) (account.Principal, int64, account.Role, error) {
-	p, err := principal(c)
-	if err != nil {
-		return p, 0, "", err
+// actorOf returns the caller set by workspaceAccess.
+func actorOf(c *fiber.Ctx) (account.Actor, error) {
+	actor, ok := c.Locals(actorKey).(account.Actor)
+	if !ok {
+		return account.Actor{}, account.ErrUnauthenticated
 	}
-	id, _ := c.Locals(workspaceIDKey).(int64)
-	role, _ := c.Locals(workspaceRoleKey).(account.Role)
-	if !role.AtLeast(min) {
-		return p, id, role, account.ErrForbidden
-	}
-	return p, id, role, nil
+	return actor, nil
 }
 
 type workspaceJSON struct {
@@ -111,19 +102,19 @@ func (s *Server) createWorkspace(c *fiber.Ctx) error {
 }
 
 func (s *Server) getWorkspace(c *fiber.Ctx) error {
-	_, id, role, err := access(c, account.RoleViewer)
+	actor, err := actorOf(c)
 	if err != nil {
 		return err
 	}
-	w, err := store.WorkspaceByID(c.UserContext(), s.deps.DB.Pool, id)
+	w, err := s.deps.Workspaces.Get(c.UserContext(), actor)
 	if err != nil {
 		return err
 	}
-	return c.JSON(toWorkspaceJSON(w, string(role)))
+	return c.JSON(toWorkspaceJSON(w, string(actor.Role)))
 }
 
 func (s *Server) patchWorkspace(c *fiber.Ctx) error {
-	p, id, role, err := access(c, account.RoleAdmin)
+	actor, err := actorOf(c)
 	if err != nil {
 		return err
 	}
@@ -135,19 +126,19 @@ func (s *Server) patchWorkspace(c *fiber.Ctx) error {
 		return &APIError{Status: fiber.StatusUnprocessableEntity, Code: "invalid", Message: "slug cannot be changed",
 			Fields: map[string]string{"slug": "cannot be changed"}}
 	}
-	w, err := s.deps.Workspaces.Update(c.UserContext(), p, role, id, req.input())
+	w, err := s.deps.Workspaces.Update(c.UserContext(), actor, req.input())
 	if err != nil {
 		return err
 	}
-	return c.JSON(toWorkspaceJSON(w, string(role)))
+	return c.JSON(toWorkspaceJSON(w, string(actor.Role)))
 }
 
 func (s *Server) deleteWorkspace(c *fiber.Ctx) error {
-	p, id, role, err := access(c, account.RoleOwner)
+	actor, err := actorOf(c)
 	if err != nil {
 		return err
 	}
-	if err := s.deps.Workspaces.Delete(c.UserContext(), p, role, id); err != nil {
+	if err := s.deps.Workspaces.Delete(c.UserContext(), actor); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

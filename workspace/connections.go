@@ -59,9 +59,9 @@ func (s *Service) Gorgias(ctx context.Context, id int64) (Gorgias, error) {
 }
 
 // PutGorgias saves the connection (admins); the domain is the workspace's.
-func (s *Service) PutGorgias(ctx context.Context, p account.Principal, role account.Role, id int64, in GorgiasInput) (Gorgias, error) {
-	if !role.AtLeast(account.RoleAdmin) {
-		return Gorgias{}, account.ErrForbidden
+func (s *Service) PutGorgias(ctx context.Context, actor account.Actor, in GorgiasInput) (Gorgias, error) {
+	if err := actor.Require(account.RoleAdmin); err != nil {
+		return Gorgias{}, err
 	}
 	v := validate.Errors{}
 	domain, derr := NormalizeDomain(in.Domain)
@@ -79,7 +79,7 @@ func (s *Service) PutGorgias(ctx context.Context, p account.Principal, role acco
 		return Gorgias{}, err
 	}
 	err := s.db.InTx(ctx, func(tx pgx.Tx) error {
-		w, err := store.WorkspaceByID(ctx, tx, id)
+		w, err := store.WorkspaceByID(ctx, tx, actor.WorkspaceID)
 		if err != nil {
 			return err
 		}
@@ -87,7 +87,7 @@ func (s *Service) PutGorgias(ctx context.Context, p account.Principal, role acco
 		if w.GorgiasDomain != domain {
 			diff["domain"] = []string{w.GorgiasDomain, domain}
 			w.GorgiasDomain = domain
-			if err := checkTagSets(ctx, tx, p, w); err != nil {
+			if err := checkTagSets(ctx, tx, actor.Principal, w); err != nil {
 				var ve *validate.Error
 				if errors.As(err, &ve) {
 					return validate.Field("domain", ve.Fields["managed_tags"])
@@ -99,24 +99,24 @@ func (s *Service) PutGorgias(ctx context.Context, p account.Principal, role acco
 			}
 		}
 		var old gorgiasSetting
-		if err := store.WorkspaceSetting(ctx, tx, id, "gorgias", &old); err != nil && !errors.Is(err, store.ErrNotFound) {
+		if err := store.WorkspaceSetting(ctx, tx, actor.WorkspaceID, "gorgias", &old); err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
 		if old.APIUser != apiUser {
 			diff["api_user"] = []string{old.APIUser, apiUser}
 		}
-		if err := store.PutWorkspaceSetting(ctx, tx, id, "gorgias", gorgiasSetting{APIUser: apiUser}); err != nil {
+		if err := store.PutWorkspaceSetting(ctx, tx, actor.WorkspaceID, "gorgias", gorgiasSetting{APIUser: apiUser}); err != nil {
 			return err
 		}
 		switch {
 		case in.APIKey != nil:
-			if err := s.putSecret(ctx, tx, id, SecretGorgiasAPIKey, *in.APIKey); err != nil {
+			if err := s.putSecret(ctx, tx, actor.WorkspaceID, SecretGorgiasAPIKey, *in.APIKey); err != nil {
 				return err
 			}
 			diff["api_key"] = "changed"
 		case diff["domain"] != nil:
 			// The stored key belongs to the other account.
-			if cleared, err := s.clearSecret(ctx, tx, id, SecretGorgiasAPIKey); err != nil {
+			if cleared, err := s.clearSecret(ctx, tx, actor.WorkspaceID, SecretGorgiasAPIKey); err != nil {
 				return err
 			} else if cleared {
 				diff["api_key"] = "cleared (domain changed)"
@@ -125,12 +125,12 @@ func (s *Service) PutGorgias(ctx context.Context, p account.Principal, role acco
 		if len(diff) == 0 {
 			return nil
 		}
-		return store.Audit(ctx, tx, &id, p.Actor(), "gorgias.update", w.Slug, diff)
+		return store.Audit(ctx, tx, &actor.WorkspaceID, actor.Audit(), "gorgias.update", w.Slug, diff)
 	})
 	if err != nil {
 		return Gorgias{}, err
 	}
-	return s.Gorgias(ctx, id)
+	return s.Gorgias(ctx, actor.WorkspaceID)
 }
 
 // Providers Deskmate can use for chat and embeddings.
@@ -171,9 +171,9 @@ func (s *Service) ModelSettings(ctx context.Context, id int64) (ModelSettings, e
 }
 
 // PutModelSettings saves the model settings (admins).
-func (s *Service) PutModelSettings(ctx context.Context, p account.Principal, role account.Role, id int64, in ModelInput) (ModelSettings, error) {
-	if !role.AtLeast(account.RoleAdmin) {
-		return ModelSettings{}, account.ErrForbidden
+func (s *Service) PutModelSettings(ctx context.Context, actor account.Actor, in ModelInput) (ModelSettings, error) {
+	if err := actor.Require(account.RoleAdmin); err != nil {
+		return ModelSettings{}, err
 	}
 	m := in.ModelSettings
 	m.BaseURL = strings.TrimSpace(m.BaseURL)
@@ -219,10 +219,10 @@ func (s *Service) PutModelSettings(ctx context.Context, p account.Principal, rol
 	}
 	err := s.db.InTx(ctx, func(tx pgx.Tx) error {
 		old := DefaultModelSettings
-		if err := store.WorkspaceSetting(ctx, tx, id, "model", &old); err != nil && !errors.Is(err, store.ErrNotFound) {
+		if err := store.WorkspaceSetting(ctx, tx, actor.WorkspaceID, "model", &old); err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
-		if err := store.PutWorkspaceSetting(ctx, tx, id, "model", m); err != nil {
+		if err := store.PutWorkspaceSetting(ctx, tx, actor.WorkspaceID, "model", m); err != nil {
 			return err
 		}
 		diff := map[string]any{}
@@ -234,14 +234,14 @@ func (s *Service) PutModelSettings(ctx context.Context, p account.Principal, rol
 		}
 		switch {
 		case in.APIKey != nil:
-			if err := s.putSecret(ctx, tx, id, SecretLLMAPIKey, *in.APIKey); err != nil {
+			if err := s.putSecret(ctx, tx, actor.WorkspaceID, SecretLLMAPIKey, *in.APIKey); err != nil {
 				return err
 			}
 			diff["api_key"] = "changed"
 		case old.Provider != m.Provider || old.BaseURL != m.BaseURL:
 			// The stored key was given for another server: never send it
 			// to the new one.
-			if cleared, err := s.clearSecret(ctx, tx, id, SecretLLMAPIKey); err != nil {
+			if cleared, err := s.clearSecret(ctx, tx, actor.WorkspaceID, SecretLLMAPIKey); err != nil {
 				return err
 			} else if cleared {
 				diff["api_key"] = "cleared (provider or base URL changed)"
@@ -250,16 +250,16 @@ func (s *Service) PutModelSettings(ctx context.Context, p account.Principal, rol
 		if len(diff) == 0 {
 			return nil
 		}
-		w, err := store.WorkspaceByID(ctx, tx, id)
+		w, err := store.WorkspaceByID(ctx, tx, actor.WorkspaceID)
 		if err != nil {
 			return err
 		}
-		return store.Audit(ctx, tx, &id, p.Actor(), "model_settings.update", w.Slug, diff)
+		return store.Audit(ctx, tx, &actor.WorkspaceID, actor.Audit(), "model_settings.update", w.Slug, diff)
 	})
 	if err != nil {
 		return ModelSettings{}, err
 	}
-	return s.ModelSettings(ctx, id)
+	return s.ModelSettings(ctx, actor.WorkspaceID)
 }
 
 // Secret decrypts a workspace secret for use by Deskmate itself (never for an

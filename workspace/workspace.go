@@ -108,13 +108,13 @@ func (s *Service) Create(ctx context.Context, p account.Principal, in Input) (st
 }
 
 // Update changes name, Gorgias domain or managed tags (admins).
-func (s *Service) Update(ctx context.Context, p account.Principal, role account.Role, id int64, in Input) (store.Workspace, error) {
-	if !role.AtLeast(account.RoleAdmin) {
-		return store.Workspace{}, account.ErrForbidden
+func (s *Service) Update(ctx context.Context, actor account.Actor, in Input) (store.Workspace, error) {
+	if err := actor.Require(account.RoleAdmin); err != nil {
+		return store.Workspace{}, err
 	}
 	var out store.Workspace
 	err := s.db.InTx(ctx, func(tx pgx.Tx) error {
-		old, err := store.WorkspaceByID(ctx, tx, id)
+		old, err := store.WorkspaceByID(ctx, tx, actor.WorkspaceID)
 		if err != nil {
 			return err
 		}
@@ -124,7 +124,7 @@ func (s *Service) Update(ctx context.Context, p account.Principal, role account.
 		if err := v.Err(); err != nil {
 			return err
 		}
-		if err := checkTagSets(ctx, tx, p, w); err != nil {
+		if err := checkTagSets(ctx, tx, actor.Principal, w); err != nil {
 			return err
 		}
 		if in.ManagedTags != nil {
@@ -148,26 +148,26 @@ func (s *Service) Update(ctx context.Context, p account.Principal, role account.
 		if len(diff) == 0 {
 			return nil
 		}
-		return store.Audit(ctx, tx, &id, p.Actor(), "workspace.update", out.Slug, diff)
+		return store.Audit(ctx, tx, &actor.WorkspaceID, actor.Audit(), "workspace.update", out.Slug, diff)
 	})
 	return out, err
 }
 
 // Delete removes a workspace and all its data (owners).
-func (s *Service) Delete(ctx context.Context, p account.Principal, role account.Role, id int64) error {
-	if !role.AtLeast(account.RoleOwner) {
-		return account.ErrForbidden
+func (s *Service) Delete(ctx context.Context, actor account.Actor) error {
+	if err := actor.Require(account.RoleOwner); err != nil {
+		return err
 	}
 	return s.db.InTx(ctx, func(tx pgx.Tx) error {
-		w, err := store.WorkspaceByID(ctx, tx, id)
+		w, err := store.WorkspaceByID(ctx, tx, actor.WorkspaceID)
 		if err != nil {
 			return err
 		}
-		if err := store.DeleteWorkspace(ctx, tx, id); err != nil {
+		if err := store.DeleteWorkspace(ctx, tx, actor.WorkspaceID); err != nil {
 			return err
 		}
 		// Instance-level entry: the workspace's own log goes with it.
-		return store.Audit(ctx, tx, nil, p.Actor(), "workspace.delete", w.Slug, map[string]any{"name": w.Name})
+		return store.Audit(ctx, tx, nil, actor.Audit(), "workspace.delete", w.Slug, map[string]any{"name": w.Name})
 	})
 }
 
@@ -300,4 +300,18 @@ func canSee(ctx context.Context, q store.Querier, p account.Principal, id int64)
 		return false, nil
 	}
 	return err == nil, err
+}
+
+// Get returns the actor's workspace.
+func (s *Service) Get(ctx context.Context, actor account.Actor) (store.Workspace, error) {
+	return store.WorkspaceByID(ctx, s.db.Pool, actor.WorkspaceID)
+}
+
+// AuditLog returns the workspace's audit entries before an id (0: the
+// newest), newest first (admins).
+func (s *Service) AuditLog(ctx context.Context, actor account.Actor, before int64, limit int) ([]store.AuditEntry, error) {
+	if err := actor.Require(account.RoleAdmin); err != nil {
+		return nil, err
+	}
+	return store.AuditLog(ctx, s.db.Pool, actor.WorkspaceID, before, limit)
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/deskmate/deskmate/account"
 	"github.com/deskmate/deskmate/config"
 	"github.com/deskmate/deskmate/internal/app"
 	"github.com/deskmate/deskmate/internal/secret"
@@ -133,9 +134,9 @@ func evalRetrieval(ctx context.Context, cfg *config.Config, logger *slog.Logger,
 			logger.Error("could not delete the temporary workspace", "workspace_id", ws.ID, "slug", ws.Slug, "error", err)
 		}
 	}()
-	actor := store.Actor{Kind: "system", Label: "deskmate eval retrieval"}
+	actor := account.System(ws.ID, "deskmate eval retrieval")
 	name := "Eval articles"
-	kb, err := kn.CreateBase(ctx, actor, ws.ID, knowledge.BaseInput{Name: &name, ChunkSize: chunkSize})
+	kb, err := kn.CreateBase(ctx, actor, knowledge.BaseInput{Name: &name, ChunkSize: chunkSize})
 	if err != nil {
 		return err
 	}
@@ -143,7 +144,7 @@ func evalRetrieval(ctx context.Context, cfg *config.Config, logger *slog.Logger,
 	start := time.Now()
 	docArticle := map[int64]string{}
 	for _, a := range articles {
-		d, err := kn.AddDocument(ctx, actor, ws.ID, kb.ID, knowledge.DocumentInput{Kind: knowledge.KindText, Title: a.Title, Text: a.Body})
+		d, err := kn.AddDocument(ctx, actor, kb.ID, knowledge.DocumentInput{Kind: knowledge.KindText, Title: a.Title, Text: a.Body})
 		if err != nil {
 			return fmt.Errorf("eval retrieval: article %s: %w", a.ID, err)
 		}
@@ -151,7 +152,7 @@ func evalRetrieval(ctx context.Context, cfg *config.Config, logger *slog.Logger,
 	}
 	var progress knowledge.Progress
 	for {
-		if progress, err = kn.Progress(ctx, ws.ID, kb.ID); err != nil {
+		if progress, err = kn.Progress(ctx, actor, kb.ID); err != nil {
 			return err
 		}
 		if !progress.Running {
@@ -186,7 +187,7 @@ func evalRetrieval(ctx context.Context, cfg *config.Config, logger *slog.Logger,
 			return err
 		}
 		t0 := time.Now()
-		res, err := kn.Search(ctx, ws.ID, q.Query, opts)
+		res, err := kn.Search(ctx, actor, q.Query, opts)
 		if err != nil {
 			return fmt.Errorf("eval retrieval: query %q: %w", q.Query, err)
 		}

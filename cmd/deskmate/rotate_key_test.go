@@ -36,7 +36,7 @@ func seedSecret(t *testing.T, env map[string]string, plain string) int64 {
 	svc, err := workspace.New(workspace.Options{DB: db, Box: box})
 	require.NoError(t, err)
 	key := plain
-	_, err = svc.PutGorgias(ctx, account.Principal{User: store.User{ID: 0, Email: "test"}}, account.RoleOwner, w.ID,
+	_, err = svc.PutGorgias(ctx, account.System(w.ID, "test"),
 		workspace.GorgiasInput{Domain: "acme", APIKey: &key})
 	require.NoError(t, err)
 	return w.ID
