@@ -80,10 +80,11 @@ fuzz: ## run the fuzz tests (FUZZTIME per target, default 60s): URL guard, docum
 	$(GO) test -run '^$$' -fuzz FuzzRequestDecoding -fuzztime $${FUZZTIME:-60s} ./server/
 
 .PHONY: lint
-lint: deps ## gofmt, go vet, TypeScript type check, docker compose file check
+lint: deps ## gofmt, go vet, TypeScript type check, ESLint, docker compose file check
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	cd web && $(NPM) run typecheck
+	cd web && $(NPM) run lint
 	@if command -v docker-compose >/dev/null; then docker-compose -f docker-compose.yml config -q && echo "docker-compose.yml ok"; else echo "docker-compose not installed: skipped the compose file check (apt-get install docker-compose)"; fi
 
 .PHONY: config

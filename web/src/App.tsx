@@ -1,6 +1,5 @@
 import { Navigate, Outlet, Route, Routes, useLocation } from 'react-router';
-import { ApiError } from './api/client';
-import { describeApiError } from './components/Form';
+import { errorText } from './components/Form';
 import { Layout } from './components/Layout';
 import { ChangePasswordPage } from './pages/ChangePasswordPage';
 import { AutomationEditor } from './pages/automations/AutomationEditor';
@@ -42,7 +41,7 @@ function SessionFallback({ error, retry }: { error: Error | null; retry: () => v
         <h1 className="notice__title" id="boot-error-title">
           Could not reach the Deskmate server
         </h1>
-        <p>{error instanceof ApiError ? describeApiError(error) : error.message}</p>
+        <p>{errorText(error)}</p>
         <p>
           <button type="button" className="button" onClick={retry}>
             Try again

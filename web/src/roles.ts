@@ -24,6 +24,11 @@ export function atLeast(role: Role | null | undefined, minimum: Role): boolean {
   return role !== null && role !== undefined && RANK[role] >= RANK[minimum];
 }
 
+/** May change knowledge, automations, instructions and tags: editors and above. Viewers only look. */
+export function canEdit(role: Role | null | undefined): boolean {
+  return atLeast(role, 'editor');
+}
+
 /** May edit the workspace, its Gorgias connection and model, members, invitations and tokens, and read the audit log. */
 export function canAdminister(role: Role | null | undefined): boolean {
   return atLeast(role, 'admin');

@@ -7,7 +7,7 @@
  */
 import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useEffect, useMemo, type ReactNode } from 'react';
-import { fetchSession, fetchSetupNeeded, type Session } from './api/auth';
+import { authKeys, fetchSession, fetchSetupNeeded, invalidateSession, type Session } from './api/auth';
 import { onUnauthorized, setCsrfToken } from './api/client';
 
 /** What the app knows about who is using it. */
@@ -20,9 +20,6 @@ export interface SessionState {
   ended: boolean;
 }
 
-/** Query key of the session state. */
-export const SESSION_KEY = ['session'] as const;
-
 async function loadSessionState(signal: AbortSignal): Promise<SessionState> {
   const setupNeeded = await fetchSetupNeeded(signal);
   if (setupNeeded) {
@@ -34,7 +31,8 @@ async function loadSessionState(signal: AbortSignal): Promise<SessionState> {
 
 /** Forgets everything cached for the previous user, keeping only the session state. */
 function dropUserData(queryClient: QueryClient): void {
-  queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== SESSION_KEY[0] });
+  const [kept] = authKeys.session();
+  queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== kept });
 }
 
 interface SessionContextValue {
@@ -60,7 +58,7 @@ interface SessionLoadingProps {
 export function SessionProvider({ children, fallback }: SessionLoadingProps) {
   const queryClient = useQueryClient();
   const query = useQuery({
-    queryKey: SESSION_KEY,
+    queryKey: authKeys.session(),
     queryFn: ({ signal }) => loadSessionState(signal),
     staleTime: Infinity,
     refetchOnWindowFocus: false,
@@ -70,7 +68,7 @@ export function SessionProvider({ children, fallback }: SessionLoadingProps) {
     (session: Session) => {
       setCsrfToken(session.csrf_token);
       dropUserData(queryClient);
-      queryClient.setQueryData<SessionState>(SESSION_KEY, { setupNeeded: false, session, ended: false });
+      queryClient.setQueryData<SessionState>(authKeys.session(), { setupNeeded: false, session, ended: false });
     },
     [queryClient],
   );
@@ -78,7 +76,7 @@ export function SessionProvider({ children, fallback }: SessionLoadingProps) {
   const signOut = useCallback(
     (options?: { ended?: boolean }) => {
       setCsrfToken(null);
-      queryClient.setQueryData<SessionState>(SESSION_KEY, {
+      queryClient.setQueryData<SessionState>(authKeys.session(), {
         setupNeeded: false,
         session: null,
         ended: options?.ended ?? false,
@@ -88,13 +86,13 @@ export function SessionProvider({ children, fallback }: SessionLoadingProps) {
     [queryClient],
   );
 
-  const refresh = useCallback(() => queryClient.invalidateQueries({ queryKey: SESSION_KEY }), [queryClient]);
+  const refresh = useCallback(() => invalidateSession(queryClient), [queryClient]);
 
   // A 401 from any call means the session is gone: back to the login page.
   useEffect(
     () =>
       onUnauthorized(() => {
-        const current = queryClient.getQueryData<SessionState>(SESSION_KEY);
+        const current = queryClient.getQueryData<SessionState>(authKeys.session());
         if (current?.session) {
           signOut({ ended: true });
         }

@@ -6,14 +6,11 @@
 import { useQuery } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import type { Role, WorkspaceRef } from './api/auth';
-import { fetchWorkspaces } from './api/workspaces';
+import { fetchWorkspaces, workspaceKeys } from './api/workspaces';
 import { useSession } from './session';
 
 /** localStorage key of the chosen workspace's id. */
 export const WORKSPACE_STORAGE_KEY = 'deskmate.workspace';
-
-/** Query key of the workspace list (`GET /api/workspaces`). */
-export const WORKSPACES_KEY = ['workspaces'] as const;
 
 function readStored(): string | null {
   try {
@@ -59,7 +56,7 @@ export function WorkspaceProvider({ children }: { children: ReactNode }) {
 
   // The instance owner may work in every workspace, also those they are not a member of.
   const all = useQuery({
-    queryKey: WORKSPACES_KEY,
+    queryKey: workspaceKeys.list(),
     queryFn: ({ signal }) => fetchWorkspaces(signal),
     enabled: isInstanceOwner,
   });

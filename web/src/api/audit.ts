@@ -1,7 +1,12 @@
 /** The audit log of a workspace: `/api/workspaces/{id}/audit`. */
 import { apiRequest } from './client';
 import { id, listOf, oneOf, record, str, strOrEmpty } from './shape';
-import { workspacePath } from './workspaces';
+import { workspaceKeys, workspacePath } from './workspaces';
+
+/** TanStack Query keys of the audit log. Every change in a workspace adds an entry, so its mutations refresh `list`. */
+export const auditKeys = {
+  list: (workspaceId: string) => [...workspaceKeys.all(workspaceId), 'audit'] as const,
+};
 
 /** Who did something: a person, an API token or Deskmate itself. */
 export interface AuditActor {

@@ -1,6 +1,19 @@
 /** Setup and sessions: `/api/setup` and `/api/auth/*`. */
+import type { QueryClient } from '@tanstack/react-query';
+import { invalidate } from './cache';
 import { ApiError, apiRequest, noContent, setCsrfToken } from './client';
 import { fail, id, listOf, oneOf, record, str } from './shape';
+
+/** TanStack Query keys of setup and sessions. */
+export const authKeys = {
+  /** Whether setup is needed and who is signed in, read together on load (see session.tsx). */
+  session: () => ['session'] as const,
+};
+
+/** Reads the session again, for example after the user's name or workspaces changed. */
+export function invalidateSession(queryClient: QueryClient): Promise<void> {
+  return invalidate(queryClient, authKeys.session());
+}
 
 /** Roles in a workspace, strongest first. */
 export const ROLES = ['owner', 'admin', 'editor', 'viewer'] as const;

@@ -1,7 +1,9 @@
 /** Automations, their training and the test box: `/api/workspaces/{id}/automations…`. */
-import { ApiError, INVALID_RESPONSE, NETWORK_ERROR, apiRequest, getCsrfToken, noContent, parseErrorEnvelope } from './client';
+import type { QueryClient } from '@tanstack/react-query';
+import { invalidate } from './cache';
+import { ApiError, apiRequest, noContent } from './client';
 import { array, bool, id, listOf, num, numOr, oneOf, record, str, strOrEmpty, strOrNull, strings } from './shape';
-import { workspacePath } from './workspaces';
+import { workspaceKeys, workspacePath } from './workspaces';
 
 /** What Deskmate does with a ticket after answering it with an automation. */
 export const POST_ACTIONS = ['none', 'close', 'suspend', 'handover'] as const;
@@ -364,36 +366,10 @@ export async function importAutomations(workspaceId: string, fileName: string, t
       json: { automations },
     });
   }
-  return sendCsv(path(workspaceId, '/import'), text);
-}
-
-/** Posts a CSV body, which {@link apiRequest} does not send, with the same error handling. */
-async function sendCsv(url: string, text: string): Promise<ImportResult> {
-  const headers: Record<string, string> = { Accept: 'application/json', 'Content-Type': 'text/csv' };
-  const csrf = getCsrfToken();
-  if (csrf !== null) {
-    headers['X-CSRF-Token'] = csrf;
-  }
-  let response: Response;
-  try {
-    response = await fetch(url, { method: 'POST', headers, body: text, credentials: 'same-origin' });
-  } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
-    throw new ApiError(0, NETWORK_ERROR, `Could not reach the Deskmate server (${reason}).`, { cause: err });
-  }
-  const body: unknown = await response.json().catch(() => null);
-  if (!response.ok) {
-    const envelope = parseErrorEnvelope(body);
-    if (envelope) {
-      throw new ApiError(response.status, envelope.code, envelope.message, { fields: envelope.fields });
-    }
-    throw new ApiError(response.status, `http_${response.status}`, `Import failed: HTTP ${response.status}.`);
-  }
-  try {
-    return parseImportResult(body);
-  } catch (err) {
-    throw new ApiError(response.status, INVALID_RESPONSE, `Unexpected response from ${url}.`, { cause: err });
-  }
+  return apiRequest(path(workspaceId, '/import'), parseImportResult, {
+    method: 'POST',
+    text: { body: text, contentType: 'text/csv' },
+  });
 }
 
 export function fetchTraining(workspaceId: string, signal?: AbortSignal): Promise<TrainingState> {
@@ -408,11 +384,28 @@ export function testMessage(workspaceId: string, message: string): Promise<Match
   return apiRequest(path(workspaceId, '/test'), parseMatch, { method: 'POST', json: { message } });
 }
 
-/** TanStack Query keys of the automations of a workspace. */
+// --- Query keys and invalidation ------------------------------------------------------------
+
+/** TanStack Query keys of the automations of a workspace; all of them start with `all(…)`. */
 export const automationKeys = {
-  all: (workspaceId: string) => ['workspace', workspaceId, 'automations'] as const,
-  list: (workspaceId: string) => ['workspace', workspaceId, 'automations', 'list'] as const,
-  detail: (workspaceId: string, automationId: string) =>
-    ['workspace', workspaceId, 'automations', 'detail', automationId] as const,
-  training: (workspaceId: string) => ['workspace', workspaceId, 'automations', 'training'] as const,
+  all: (workspaceId: string) => [...workspaceKeys.all(workspaceId), 'automations'] as const,
+  list: (workspaceId: string) => [...automationKeys.all(workspaceId), 'list'] as const,
+  detail: (workspaceId: string, automationId: string) => [...automationKeys.all(workspaceId), 'detail', automationId] as const,
+  training: (workspaceId: string) => [...automationKeys.all(workspaceId), 'training'] as const,
 };
+
+/** After an import, which may add or change any automation: the list, every automation and the training. */
+export function invalidateAutomations(queryClient: QueryClient, workspaceId: string): Promise<void> {
+  return invalidate(queryClient, automationKeys.all(workspaceId));
+}
+
+/** After an automation was deleted: the list. */
+export function invalidateAutomationList(queryClient: QueryClient, workspaceId: string): Promise<void> {
+  return invalidate(queryClient, automationKeys.list(workspaceId));
+}
+
+/** Caches a created or saved automation, and refreshes the list it appears in. */
+export function storeAutomation(queryClient: QueryClient, workspaceId: string, automation: Automation): Promise<void> {
+  queryClient.setQueryData(automationKeys.detail(workspaceId, automation.id), automation);
+  return invalidateAutomationList(queryClient, workspaceId);
+}

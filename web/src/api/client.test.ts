@@ -13,7 +13,7 @@ import {
 import { parseReadiness, parseTimestamp } from './status';
 
 function stubFetch(response: Response | Error) {
-  const fetchMock = vi.fn((_input: RequestInfo | URL, _init?: RequestInit) =>
+  const fetchMock = vi.fn<typeof fetch>(() =>
     response instanceof Error ? Promise.reject(response) : Promise.resolve(response),
   );
   vi.stubGlobal('fetch', fetchMock);

@@ -56,6 +56,11 @@ export interface RequestOptions {
    * boundary; the CSRF header is sent as for JSON bodies.
    */
   formData?: FormData;
+  /**
+   * A text body sent as it is, such as a CSV file, with its Content-Type. The CSRF header is
+   * sent as for JSON bodies.
+   */
+  text?: { body: string; contentType: string };
   headers?: Record<string, string>;
   signal?: AbortSignal;
   /**
@@ -211,6 +216,9 @@ export async function apiRequest<T>(path: string, parse: Parser<T>, options: Req
     init.body = JSON.stringify(options.json);
   } else if (options.formData !== undefined) {
     init.body = options.formData;
+  } else if (options.text !== undefined) {
+    headers['Content-Type'] = options.text.contentType;
+    init.body = options.text.body;
   }
   if (!SAFE_METHODS.has(method) && csrfToken !== null) {
     headers[CSRF_HEADER] = csrfToken;

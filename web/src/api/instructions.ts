@@ -1,7 +1,26 @@
 /** Workspace instructions for the agent: `/api/workspaces/{id}/instructions…`. */
+import type { QueryClient } from '@tanstack/react-query';
+import { invalidate } from './cache';
 import { apiRequest, noContent } from './client';
 import { bool, id, listOf, num, record, str, strOrEmpty } from './shape';
-import { workspacePath } from './workspaces';
+import { workspaceKeys, workspacePath } from './workspaces';
+
+/** TanStack Query keys of instructions. */
+export const instructionKeys = {
+  list: (workspaceId: string) => [...workspaceKeys.all(workspaceId), 'instructions'] as const,
+  revisions: (workspaceId: string, instructionId: string) =>
+    [...workspaceKeys.all(workspaceId), 'instructions', instructionId, 'revisions'] as const,
+};
+
+/** After instructions were added, removed, switched on or off, or reordered: the list. */
+export function invalidateInstructions(queryClient: QueryClient, workspaceId: string): Promise<void> {
+  return invalidate(queryClient, instructionKeys.list(workspaceId));
+}
+
+/** After one instruction was saved or restored: the list and that instruction's revisions. */
+export function invalidateInstruction(queryClient: QueryClient, workspaceId: string, instructionId: string): Promise<void> {
+  return invalidate(queryClient, instructionKeys.list(workspaceId), instructionKeys.revisions(workspaceId, instructionId));
+}
 
 export const MAX_INSTRUCTION_TITLE = 100;
 export const MAX_INSTRUCTION_TEXT = 2000;

@@ -1,8 +1,24 @@
 /** Invitations: the public `/api/invitations/{token}` and a workspace's pending invitations. */
+import type { QueryClient } from '@tanstack/react-query';
+import { auditKeys } from './audit';
 import { adoptSession, parseRole, parseSession, type Role, type Session } from './auth';
+import { invalidate } from './cache';
 import { apiRequest, noContent } from './client';
 import { bool, id, listOf, record, str, strOrEmpty } from './shape';
-import { workspacePath } from './workspaces';
+import { workspaceKeys, workspacePath } from './workspaces';
+
+/** TanStack Query keys of invitations. */
+export const invitationKeys = {
+  /** What an invitation link offers, read by the person invited (no session needed). */
+  preview: (token: string) => ['invitation', token] as const,
+  /** A workspace's pending invitations. */
+  list: (workspaceId: string) => [...workspaceKeys.all(workspaceId), 'invitations'] as const,
+};
+
+/** After an invitation was created or revoked: the pending invitations and the audit log. */
+export function invalidateInvitations(queryClient: QueryClient, workspaceId: string): Promise<void> {
+  return invalidate(queryClient, invitationKeys.list(workspaceId), auditKeys.list(workspaceId));
+}
 
 /** What an invitation link offers, as shown to the person invited. */
 export interface InvitationPreview {

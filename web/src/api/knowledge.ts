@@ -4,9 +4,11 @@
  * A knowledge base holds documents (pasted text, uploaded files, web pages, sitemaps and site
  * crawls) that Deskmate splits into chunks, embeds, and searches when it answers tickets.
  */
+import type { QueryClient } from '@tanstack/react-query';
+import { invalidate } from './cache';
 import { apiRequest, noContent } from './client';
 import { bool, id, listOf, num, numOr, oneOf, record, str, strOrEmpty, strOrNull } from './shape';
-import { workspacePath } from './workspaces';
+import { workspaceKeys, workspacePath } from './workspaces';
 
 // --- Small validators -----------------------------------------------------------------------
 
@@ -484,15 +486,56 @@ export function searchKnowledge(workspaceId: string, input: SearchInput, signal?
   });
 }
 
-/** Query keys of knowledge, inside the workspace's keys. */
+// --- Query keys and invalidation ------------------------------------------------------------
+
+/**
+ * TanStack Query keys of knowledge. Everything about one knowledge base (its progress, its
+ * documents and their details) starts with `base(…)`, so invalidating that key refreshes it all.
+ */
 export const knowledgeKeys = {
-  all: (workspaceId: string) => ['workspace', workspaceId, 'knowledge'] as const,
-  bases: (workspaceId: string) => ['workspace', workspaceId, 'knowledge', 'bases'] as const,
-  base: (workspaceId: string, kbId: string) => ['workspace', workspaceId, 'knowledge', 'base', kbId] as const,
-  progress: (workspaceId: string, kbId: string) => ['workspace', workspaceId, 'knowledge', 'base', kbId, 'progress'] as const,
-  documents: (workspaceId: string, kbId: string) =>
-    ['workspace', workspaceId, 'knowledge', 'base', kbId, 'documents'] as const,
+  all: (workspaceId: string) => [...workspaceKeys.all(workspaceId), 'knowledge'] as const,
+  bases: (workspaceId: string) => [...workspaceKeys.all(workspaceId), 'knowledge', 'bases'] as const,
+  base: (workspaceId: string, kbId: string) => [...workspaceKeys.all(workspaceId), 'knowledge', 'base', kbId] as const,
+  progress: (workspaceId: string, kbId: string) => [...knowledgeKeys.base(workspaceId, kbId), 'progress'] as const,
+  /** Every page of a knowledge base's documents. */
+  documents: (workspaceId: string, kbId: string) => [...knowledgeKeys.base(workspaceId, kbId), 'documents'] as const,
+  /** One page of documents, from `offset`. */
+  documentsPage: (workspaceId: string, kbId: string, offset: number) =>
+    [...knowledgeKeys.documents(workspaceId, kbId), offset] as const,
   /** Chunks or pages of one document; under `documents`, so they refresh with the list. */
   documentDetails: (workspaceId: string, kbId: string, docId: string) =>
-    ['workspace', workspaceId, 'knowledge', 'base', kbId, 'documents', 'details', docId] as const,
+    [...knowledgeKeys.documents(workspaceId, kbId), 'details', docId] as const,
+  /** The text of a pasted text document, for editing. */
+  documentText: (workspaceId: string, kbId: string, docId: string) =>
+    [...knowledgeKeys.documentDetails(workspaceId, kbId, docId), 'text'] as const,
 };
+
+/** After a knowledge base was created, changed or deleted: the list of knowledge bases. */
+export function invalidateKnowledgeBases(queryClient: QueryClient, workspaceId: string): Promise<void> {
+  return invalidate(queryClient, knowledgeKeys.bases(workspaceId));
+}
+
+/** Caches a created or changed knowledge base, and refreshes the list it appears in. */
+export function storeKnowledgeBase(queryClient: QueryClient, workspaceId: string, base: KnowledgeBase): Promise<void> {
+  queryClient.setQueryData(knowledgeKeys.base(workspaceId, base.id), base);
+  return invalidateKnowledgeBases(queryClient, workspaceId);
+}
+
+/** Forgets a deleted knowledge base and everything under it, and refreshes the list. */
+export function forgetKnowledgeBase(queryClient: QueryClient, workspaceId: string, kbId: string): Promise<void> {
+  queryClient.removeQueries({ queryKey: knowledgeKeys.base(workspaceId, kbId) });
+  return invalidateKnowledgeBases(queryClient, workspaceId);
+}
+
+/**
+ * After documents were added, removed, fetched again or finished: everything about the
+ * knowledge base (its counts, progress and documents) and the list with its counts.
+ */
+export function invalidateKnowledgeBase(queryClient: QueryClient, workspaceId: string, kbId: string): Promise<void> {
+  return invalidate(queryClient, knowledgeKeys.base(workspaceId, kbId), knowledgeKeys.bases(workspaceId));
+}
+
+/** After a document's text changed, which ingests it again: the documents and the progress. */
+export function invalidateDocuments(queryClient: QueryClient, workspaceId: string, kbId: string): Promise<void> {
+  return invalidate(queryClient, knowledgeKeys.documents(workspaceId, kbId), knowledgeKeys.progress(workspaceId, kbId));
+}

@@ -1,9 +1,35 @@
 /** Members of a workspace: `/api/workspaces/{id}/members`. */
-import { apiRequest, noContent } from './client';
-import { parseCreated, type CreatedInvitation } from './invitations';
+import type { QueryClient } from '@tanstack/react-query';
+import { auditKeys } from './audit';
 import { parseRole, type Role } from './auth';
+import { invalidate } from './cache';
+import { apiRequest, noContent } from './client';
+import { invitationKeys, parseCreated, type CreatedInvitation } from './invitations';
 import { id, listOf, record, str, strOrEmpty } from './shape';
-import { workspacePath } from './workspaces';
+import { workspaceKeys, workspacePath } from './workspaces';
+
+/** TanStack Query keys of members. */
+export const memberKeys = {
+  list: (workspaceId: string) => [...workspaceKeys.all(workspaceId), 'members'] as const,
+};
+
+/** After a member's role changed or a member was removed: the member list and the audit log. */
+export function invalidateMembers(queryClient: QueryClient, workspaceId: string): Promise<void> {
+  return invalidate(queryClient, memberKeys.list(workspaceId), auditKeys.list(workspaceId));
+}
+
+/**
+ * After adding someone, which makes either a member or an invitation: the member list, the
+ * pending invitations and the audit log.
+ */
+export function invalidateAfterAddingMember(queryClient: QueryClient, workspaceId: string): Promise<void> {
+  return invalidate(
+    queryClient,
+    memberKeys.list(workspaceId),
+    invitationKeys.list(workspaceId),
+    auditKeys.list(workspaceId),
+  );
+}
 
 /** A person in a workspace. */
 export interface Member {

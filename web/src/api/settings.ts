@@ -1,7 +1,13 @@
 /** Secrets-masked settings of a workspace: its Gorgias connection and its language model. */
 import { apiRequest } from './client';
 import { bool, numOr, oneOf, record, strOrEmpty } from './shape';
-import { workspacePath } from './workspaces';
+import { workspaceKeys, workspacePath } from './workspaces';
+
+/** TanStack Query keys of a workspace's settings. */
+export const settingsKeys = {
+  gorgias: (workspaceId: string) => [...workspaceKeys.all(workspaceId), 'gorgias'] as const,
+  model: (workspaceId: string) => [...workspaceKeys.all(workspaceId), 'model-settings'] as const,
+};
 
 /** The connection to the workspace's Gorgias account. The API key itself is never sent back. */
 export interface GorgiasConnection {

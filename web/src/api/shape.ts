@@ -107,7 +107,11 @@ export function oneOf<T extends string>(
   return found;
 }
 
-/** An id: the API sends strings, but a numeric id is accepted and kept as its decimal text. */
+/**
+ * Field `key` of `obj` as an id, always a string. The server sends its ids as JSON numbers, which
+ * become their `String()` text (42 → "42"); a non-empty string is kept as it is. Anything else,
+ * the empty string included, is a ShapeError.
+ */
 export function id(obj: Record<string, unknown>, key: string, what: string): string {
   const value = obj[key];
   if (typeof value === 'string' && value !== '') {

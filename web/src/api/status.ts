@@ -4,6 +4,11 @@ import { ShapeError, apiRequest, isRecord } from './client';
 /** Path of the readiness endpoint. */
 export const READYZ_PATH = '/readyz';
 
+/** TanStack Query keys of the server's status. */
+export const statusKeys = {
+  readiness: () => ['readyz'] as const,
+};
+
 /** Overall readiness: `ready` with HTTP 200, `unavailable` with HTTP 503. */
 export type ReadinessStatus = 'ready' | 'unavailable';
 

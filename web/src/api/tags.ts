@@ -1,8 +1,20 @@
 /** Tag configuration of a workspace: excluded, system and smart tags (`/api/workspaces/{id}/tags…`). */
+import type { QueryClient } from '@tanstack/react-query';
 import type { PostAction } from './automations';
+import { invalidate } from './cache';
 import { apiRequest, noContent } from './client';
 import { id, listOf, oneOf, record, str, strOrEmpty, strings } from './shape';
-import { workspacePath } from './workspaces';
+import { workspaceKeys, workspacePath } from './workspaces';
+
+/** TanStack Query keys of tags: the whole configuration is one query. */
+export const tagKeys = {
+  config: (workspaceId: string) => [...workspaceKeys.all(workspaceId), 'tags'] as const,
+};
+
+/** After a smart tag was added, changed or deleted: the tag configuration. */
+export function invalidateTags(queryClient: QueryClient, workspaceId: string): Promise<void> {
+  return invalidate(queryClient, tagKeys.config(workspaceId));
+}
 
 /** The post-actions of a smart tag: those of automations, listed in the order they escalate. */
 export const SMART_TAG_POST_ACTIONS = ['none', 'suspend', 'handover', 'close'] as const satisfies readonly PostAction[];

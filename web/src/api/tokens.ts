@@ -1,8 +1,21 @@
 /** API tokens of a workspace: `/api/workspaces/{id}/tokens`. */
-import { apiRequest, noContent } from './client';
+import type { QueryClient } from '@tanstack/react-query';
+import { auditKeys } from './audit';
 import { parseRole, type Role } from './auth';
+import { invalidate } from './cache';
+import { apiRequest, noContent } from './client';
 import { id, listOf, record, str, strOrEmpty, strOrNull } from './shape';
-import { workspacePath } from './workspaces';
+import { workspaceKeys, workspacePath } from './workspaces';
+
+/** TanStack Query keys of API tokens. */
+export const tokenKeys = {
+  list: (workspaceId: string) => [...workspaceKeys.all(workspaceId), 'tokens'] as const,
+};
+
+/** After a token was created or revoked: the token list and the audit log. */
+export function invalidateTokens(queryClient: QueryClient, workspaceId: string): Promise<void> {
+  return invalidate(queryClient, tokenKeys.list(workspaceId), auditKeys.list(workspaceId));
+}
 
 /** An API token; the secret itself is only shown when it is created. */
 export interface ApiToken {

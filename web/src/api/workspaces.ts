@@ -1,4 +1,6 @@
 /** Workspaces: `/api/workspaces` and `/api/workspaces/{id}`. */
+import type { QueryClient } from '@tanstack/react-query';
+import { invalidate } from './cache';
 import { apiRequest, noContent } from './client';
 import { parseRole, type Role } from './auth';
 import { id, listOf, record, str, strOrEmpty, strings } from './shape';
@@ -46,6 +48,22 @@ export function parseWorkspace(value: unknown, what = 'workspace'): Workspace {
     created_at: strOrEmpty(obj, 'created_at', what),
     updated_at: strOrEmpty(obj, 'updated_at', what),
   };
+}
+
+/**
+ * TanStack Query keys of workspaces. Everything cached for one workspace starts with
+ * `all(id)`, which the other resource modules build their keys on.
+ */
+export const workspaceKeys = {
+  /** The workspace list (`GET /api/workspaces`). */
+  list: () => ['workspaces'] as const,
+  all: (workspaceId: string) => ['workspace', workspaceId] as const,
+  detail: (workspaceId: string) => [...workspaceKeys.all(workspaceId), 'detail'] as const,
+};
+
+/** After a workspace was created or changed: the workspace list. */
+export function invalidateWorkspaces(queryClient: QueryClient): Promise<void> {
+  return invalidate(queryClient, workspaceKeys.list());
 }
 
 /** Path of a workspace, or of something inside it when `rest` is given. */

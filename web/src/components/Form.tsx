@@ -62,7 +62,7 @@ export function formErrors(error: unknown, known: readonly string[]): FormErrors
     return { fields: {}, message: null };
   }
   if (!(error instanceof ApiError)) {
-    return { fields: {}, message: error instanceof Error ? error.message : String(error) };
+    return { fields: {}, message: messageOf(error) };
   }
   const fields: Record<string, string> = {};
   const unknown: string[] = [];
@@ -95,6 +95,26 @@ export function describeApiError(error: ApiError): string {
     default:
       return error.message;
   }
+}
+
+/**
+ * A sentence for a failed request outside a form: the 422 field messages when there are some,
+ * otherwise {@link describeApiError} for API errors and the message of anything else.
+ */
+export function errorText(error: unknown): string {
+  if (error instanceof ApiError) {
+    const fields = Object.values(error.fields);
+    return fields.length > 0 ? fields.join(' ') : describeApiError(error);
+  }
+  return messageOf(error);
+}
+
+/** The message of something thrown: an Error's message, a thrown string, never "[object Object]". */
+function messageOf(error: unknown): string {
+  if (error instanceof Error) {
+    return error.message;
+  }
+  return typeof error === 'string' ? error : 'Something went wrong.';
 }
 
 /** The message of a failed form, or nothing. */

@@ -1,6 +1,5 @@
 import type { ReactNode } from 'react';
-import { ApiError } from '../api/client';
-import { describeApiError } from './Form';
+import { errorText } from './Form';
 
 interface QueryStateProps<T> {
   data: T | undefined;
@@ -18,7 +17,7 @@ export function QueryState<T>({ data, error, what, children }: QueryStateProps<T
   if (error) {
     return (
       <div className="notice notice--danger" role="alert">
-        Could not load {what}. {error instanceof ApiError ? describeApiError(error) : error.message}
+        Could not load {what}. {errorText(error)}
       </div>
     );
   }

@@ -3,9 +3,9 @@ import { useState, type FormEvent } from 'react';
 import { Link, Navigate, useParams } from 'react-router';
 import { PASSWORD_MAX, PASSWORD_MIN, type Session } from '../api/auth';
 import { ApiError } from '../api/client';
-import { acceptInvitation, fetchInvitation, type InvitationPreview } from '../api/invitations';
+import { acceptInvitation, fetchInvitation, invitationKeys, type InvitationPreview } from '../api/invitations';
 import { AuthFrame } from '../components/AuthFrame';
-import { Field, FormError, describeApiError, formErrors } from '../components/Form';
+import { Field, FormError, errorText, formErrors } from '../components/Form';
 import { formatDateTime } from '../format';
 import { ROLE_LABELS } from '../roles';
 import { useSessionState } from '../session';
@@ -171,7 +171,7 @@ function AcceptForm({ token, invitation }: { token: string; invitation: Invitati
 export function InvitePage() {
   const { token = '' } = useParams();
   const query = useQuery({
-    queryKey: ['invitation', token],
+    queryKey: invitationKeys.preview(token),
     queryFn: ({ signal }) => fetchInvitation(token, signal),
     retry: false,
     staleTime: Infinity,
@@ -191,9 +191,7 @@ export function InvitePage() {
         <div className="notice notice--danger" role="alert">
           {gone
             ? 'The link is unknown, was already used, was revoked or has expired (invitations are valid for 7 days). Ask an admin of the workspace for a new one.'
-            : query.error instanceof ApiError
-              ? describeApiError(query.error)
-              : query.error.message}
+            : errorText(query.error)}
         </div>
         <p className="auth__footer">
           <Link to="/login">Go to sign in</Link>

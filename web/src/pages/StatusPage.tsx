@@ -9,6 +9,7 @@ import {
   type Readiness,
   type RiverCheck,
   parseTimestamp,
+  statusKeys,
 } from '../api/status';
 import { Badge } from '../components/Badge';
 import { PageHeader } from '../components/PageHeader';
@@ -289,7 +290,7 @@ function Checks({ readiness, checkedAt }: { readiness: Readiness; checkedAt: num
 /** Shows the server's readiness from `GET /readyz`, refreshed every few seconds. */
 export function StatusPage() {
   const query = useQuery({
-    queryKey: ['readyz'],
+    queryKey: statusKeys.readiness(),
     queryFn: ({ signal }) => fetchReadiness(signal),
     refetchInterval: STATUS_REFRESH_MS,
     retry: false,

@@ -52,7 +52,7 @@ describe('Workspaces page', () => {
     fireEvent.click(await screen.findByRole('button', { name: 'New workspace' }));
 
     fireEvent.change(screen.getByLabelText('Name'), { target: { value: 'Café Déjà Vu!' } });
-    const slug = screen.getByLabelText('Slug') as HTMLInputElement;
+    const slug = screen.getByLabelText<HTMLInputElement>('Slug');
     expect(slug.value).toBe('cafe-deja-vu');
     fireEvent.change(slug, { target: { value: 'acme-support' } });
     fireEvent.change(screen.getByLabelText('Name'), { target: { value: 'Acme Two' } });

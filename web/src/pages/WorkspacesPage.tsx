@@ -1,21 +1,22 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { ApiError } from '../api/client';
 import {
   MAX_MANAGED_TAGS,
   MAX_TAG_LENGTH,
   createWorkspace,
   fetchWorkspaces,
+  invalidateWorkspaces,
   slugify,
+  workspaceKeys,
   type Workspace,
 } from '../api/workspaces';
 import { Badge } from '../components/Badge';
-import { Field, FormError, describeApiError, formErrors } from '../components/Form';
+import { Field, FormError, errorText, formErrors } from '../components/Form';
 import { PageHeader } from '../components/PageHeader';
 import { TagInput, withPendingTag } from '../components/TagInput';
 import { ROLE_LABELS } from '../roles';
 import { useSessionState } from '../session';
-import { WORKSPACES_KEY, useCurrentWorkspace } from '../workspace';
+import { useCurrentWorkspace } from '../workspace';
 
 const FIELDS = ['name', 'slug', 'gorgias_domain', 'managed_tags'] as const;
 
@@ -156,14 +157,14 @@ export function WorkspacesPage() {
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<string | null>(null);
 
-  const query = useQuery({ queryKey: WORKSPACES_KEY, queryFn: ({ signal }) => fetchWorkspaces(signal) });
+  const query = useQuery({ queryKey: workspaceKeys.list(), queryFn: ({ signal }) => fetchWorkspaces(signal) });
 
   const onCreated = (workspace: Workspace) => {
     setCreating(false);
     setCreated(workspace.name);
     select(workspace.id);
-    queryClient.setQueryData<Workspace[]>(WORKSPACES_KEY, (list) => [...(list ?? []), workspace]);
-    void queryClient.invalidateQueries({ queryKey: WORKSPACES_KEY });
+    queryClient.setQueryData<Workspace[]>(workspaceKeys.list(), (list) => [...(list ?? []), workspace]);
+    void invalidateWorkspaces(queryClient);
     void refresh();
   };
 
@@ -260,8 +261,7 @@ export function WorkspacesPage() {
   } else if (query.error) {
     list = (
       <div className="notice notice--danger" role="alert">
-        Could not load the workspaces.{' '}
-        {query.error instanceof ApiError ? describeApiError(query.error) : query.error.message}
+        Could not load the workspaces. {errorText(query.error)}
       </div>
     );
   } else {

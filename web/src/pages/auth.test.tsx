@@ -281,7 +281,7 @@ describe('invitation', () => {
       password: 'a fine password',
     });
     // The invited workspace is the current one.
-    const switcher = screen.getByLabelText('Workspace') as HTMLSelectElement;
+    const switcher = screen.getByLabelText<HTMLSelectElement>('Workspace');
     expect(switcher.value).toBe(WORKSPACE_ID);
     await waitFor(() => expect(server.callsTo('GET', `/api/workspaces/${WORKSPACE_ID}`)).toHaveLength(1));
   });

@@ -10,6 +10,7 @@ export interface FakeRequest {
   url: URL;
   params: Record<string, string>;
   headers: Record<string, string>;
+  /** A JSON body parsed; any other text body (such as CSV) as sent. */
   body: unknown;
 }
 
@@ -64,6 +65,14 @@ export const READY = {
   checks: { database: { status: 'ok', driver: 'postgres', server_version: '16.14', embedded: true, latency_ms: 1 } },
 };
 
+/** The address a `fetch` was called with, whichever form it was given in. */
+export function urlOf(input: RequestInfo | URL): string {
+  if (typeof input === 'string') {
+    return input;
+  }
+  return input instanceof URL ? input.href : input.url;
+}
+
 function headersOf(init: RequestInit | undefined): Record<string, string> {
   const headers: Record<string, string> = {};
   new Headers(init?.headers).forEach((value, key) => {
@@ -104,15 +113,17 @@ export function fakeServer(options: FakeServerOptions = {}) {
   const calls: FakeRequest[] = [];
 
   const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
-    const url = new URL(String(input), 'http://deskmate.test');
+    const url = new URL(urlOf(input), 'http://deskmate.test');
     const method = (init?.method ?? 'GET').toUpperCase();
     const text = typeof init?.body === 'string' ? init.body : '';
+    const headers = headersOf(init);
+    const isJson = headers['content-type']?.startsWith('application/json') ?? false;
     const base: Omit<FakeRequest, 'params'> = {
       method,
       path: url.pathname,
       url,
-      headers: headersOf(init),
-      body: text === '' ? undefined : (JSON.parse(text) as unknown),
+      headers,
+      body: text === '' ? undefined : isJson ? (JSON.parse(text) as unknown) : text,
     };
     calls.push({ ...base, params: {} });
     for (const [key, handler] of Object.entries(routes)) {

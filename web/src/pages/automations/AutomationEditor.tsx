@@ -16,18 +16,22 @@ import {
   createAutomation,
   deleteAutomation,
   fetchAutomation,
+  invalidateAutomationList,
+  storeAutomation,
   updateAutomation,
   type Automation,
   type AutomationInput,
 } from '../../api/automations';
 import { MAX_TAG_LENGTH } from '../../api/workspaces';
 import { ConfirmButton } from '../../components/ConfirmButton';
-import { Field, FormError, ReadOnlyNote, formErrors } from '../../components/Form';
+import { Field, FormError, ReadOnlyNote, errorText, formErrors } from '../../components/Form';
+import { NoWorkspace } from '../../components/NoWorkspace';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryState } from '../../components/QueryState';
 import { TagInput, withPendingTag } from '../../components/TagInput';
+import { canEdit } from '../../roles';
 import { useCurrentWorkspace } from '../../workspace';
-import { CharCounter, NoWorkspace, PostActionSelect, canEditContent, errorText } from './shared';
+import { CharCounter, PostActionSelect } from './shared';
 import './automations.css';
 
 const FIELDS = ['name', 'phrases', 'response', 'tags', 'post_action', 'channels', 'language', 'guidance', 'active'] as const;
@@ -162,15 +166,14 @@ function AutomationForm({ workspaceId, automation, canEdit }: FormProps) {
     mutationFn: (input: AutomationInput) =>
       automation ? updateAutomation(workspaceId, automation.id, input) : createAutomation(workspaceId, input),
     onSuccess: (saved) => {
-      queryClient.setQueryData(automationKeys.detail(workspaceId, saved.id), saved);
-      void queryClient.invalidateQueries({ queryKey: automationKeys.list(workspaceId) });
+      void storeAutomation(queryClient, workspaceId, saved);
       void navigate('/automations', { state: { saved: saved.name } });
     },
   });
   const remove = useMutation({
     mutationFn: (automationId: string) => deleteAutomation(workspaceId, automationId),
     onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: automationKeys.list(workspaceId) });
+      void invalidateAutomationList(queryClient, workspaceId);
       void navigate('/automations');
     },
   });
@@ -379,7 +382,7 @@ export function AutomationEditor() {
   const { current, role } = useCurrentWorkspace();
   const workspaceId = current?.id ?? '';
   const isNew = automationId === undefined || automationId === 'new';
-  const canEdit = canEditContent(role);
+  const editable = canEdit(role);
   const query = useQuery({
     queryKey: automationKeys.detail(workspaceId, automationId ?? 'new'),
     queryFn: ({ signal }) => fetchAutomation(workspaceId, automationId ?? '', signal),
@@ -400,7 +403,7 @@ export function AutomationEditor() {
     return (
       <>
         <PageHeader title="New automation" actions={back} />
-        {canEdit ? (
+        {editable ? (
           <AutomationForm key={workspaceId} workspaceId={workspaceId} automation={null} canEdit />
         ) : (
           <ReadOnlyNote>Only editors can create automations.</ReadOnlyNote>
@@ -414,7 +417,7 @@ export function AutomationEditor() {
       <PageHeader title={query.data?.name ?? 'Automation'} actions={back} />
       <QueryState data={query.data} error={query.error} what="the automation">
         {(automation) => (
-          <AutomationForm key={automation.id} workspaceId={workspaceId} automation={automation} canEdit={canEdit} />
+          <AutomationForm key={automation.id} workspaceId={workspaceId} automation={automation} canEdit={editable} />
         )}
       </QueryState>
     </>

@@ -7,16 +7,19 @@ import {
   exportUrl,
   fetchAutomations,
   importAutomations,
+  invalidateAutomations,
   type Automation,
   type ImportResult,
 } from '../../api/automations';
 import { Badge } from '../../components/Badge';
+import { errorText } from '../../components/Form';
+import { NoWorkspace } from '../../components/NoWorkspace';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryState } from '../../components/QueryState';
+import { canEdit } from '../../roles';
 import { useCurrentWorkspace } from '../../workspace';
 import { TestBox } from './TestBox';
 import { TrainingPanel } from './TrainingPanel';
-import { NoWorkspace, canEditContent, errorText } from './shared';
 import './automations.css';
 
 function AutomationsTable({ automations }: { automations: Automation[] }) {
@@ -101,7 +104,7 @@ function ImportButton({ busy, onFile }: { busy: boolean; onFile: (file: File) =>
 export function AutomationsPage() {
   const { current, role } = useCurrentWorkspace();
   const workspaceId = current?.id ?? '';
-  const canEdit = canEditContent(role);
+  const editable = canEdit(role);
   const queryClient = useQueryClient();
   const [imported, setImported] = useState<ImportResult | null>(null);
   const importing = useMutation({
@@ -109,7 +112,7 @@ export function AutomationsPage() {
     onMutate: () => setImported(null),
     onSuccess: (result) => {
       setImported(result);
-      void queryClient.invalidateQueries({ queryKey: automationKeys.all(workspaceId) });
+      void invalidateAutomations(queryClient, workspaceId);
     },
   });
   const list = useQuery({
@@ -130,7 +133,7 @@ export function AutomationsPage() {
       <a className="button am-button-link" href={exportUrl(workspaceId, 'csv')} download="automations.csv">
         Export CSV
       </a>
-      {canEdit ? (
+      {editable ? (
         <>
           <ImportButton busy={importing.isPending} onFile={(file) => importing.mutate(file)} />
           <Link className="button button--primary am-button-link" to="/automations/new">
@@ -162,7 +165,7 @@ export function AutomationsPage() {
         <QueryState data={list.data} error={list.error} what="the automations">
           {(automations) => <AutomationsTable automations={automations} />}
         </QueryState>
-        <TrainingPanel workspaceId={workspaceId} canEdit={canEdit} />
+        <TrainingPanel workspaceId={workspaceId} canEdit={editable} />
         <TestBox workspaceId={workspaceId} />
       </div>
     </div>

@@ -3,7 +3,8 @@ import { useState, type FormEvent } from 'react';
 import { ApiError } from '../../api/client';
 import { DECISION_LABELS, testMessage, type Decision, type Match } from '../../api/automations';
 import { Badge, type BadgeTone } from '../../components/Badge';
-import { errorText, percent } from './shared';
+import { errorText } from '../../components/Form';
+import { percent } from './shared';
 
 const DECISION_TONES: Record<Decision, BadgeTone> = {
   auto_answer: 'ok',

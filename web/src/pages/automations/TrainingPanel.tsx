@@ -1,5 +1,4 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { ApiError } from '../../api/client';
 import {
   STAGE_LABELS,
   automationKeys,
@@ -10,9 +9,9 @@ import {
   type TrainingState,
 } from '../../api/automations';
 import { Badge } from '../../components/Badge';
-import { describeApiError } from '../../components/Form';
+import { errorText } from '../../components/Form';
 import { formatDateTime } from '../../format';
-import { errorText, percent } from './shared';
+import { percent } from './shared';
 
 /** How often the training state is read while a run is queued or training. */
 export const TRAINING_POLL_MS = 1000;
@@ -165,7 +164,7 @@ export function TrainingPanel({ workspaceId, canEdit }: { workspaceId: string; c
       {training.error ? (
         <div className="notice notice--danger training__section" role="alert">
           Could not load the training state.{' '}
-          {training.error instanceof ApiError ? describeApiError(training.error) : training.error.message}
+          {errorText(training.error)}
         </div>
       ) : null}
       {state === undefined && !training.error ? (

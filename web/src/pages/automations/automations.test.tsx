@@ -82,6 +82,30 @@ describe('Automations list', () => {
     expect(screen.getByText('No model trained yet.')).toBeTruthy();
   });
 
+  it('imports a CSV file, and returns to sign in when the session has ended', async () => {
+    let answer = () => jsonResponse(200, { created: 1, updated: 1 });
+    const server = fakeServer({
+      session: sessionAs('editor'),
+      routes: routes('editor', { 'POST /api/workspaces/:id/automations/import': () => answer() }),
+    });
+    renderApp('/automations');
+    const input = await screen.findByLabelText('Import automations from a JSON or CSV file');
+    const csv = 'name,phrases,response\nOrder status,where is my order,On its way.\n';
+
+    fireEvent.change(input, { target: { files: [new File([csv], 'automations.csv', { type: 'text/csv' })] } });
+
+    expect(await screen.findByText('Imported: 1 created, 1 updated.')).toBeTruthy();
+    const [sent] = server.callsTo('POST', `${BASE}/automations/import`);
+    expect(sent?.headers['content-type']).toBe('text/csv');
+    expect(sent?.body).toBe(csv);
+
+    answer = () => errorResponse(401, 'unauthorized', 'sign in first');
+    fireEvent.change(input, { target: { files: [new File([csv], 'automations.csv', { type: 'text/csv' })] } });
+
+    expect(await screen.findByRole('heading', { name: 'Sign in' })).toBeTruthy();
+    expect(screen.getByText('Your session has ended. Sign in again to continue.')).toBeTruthy();
+  });
+
   it('shows a viewer no write buttons, but export and the test box', async () => {
     fakeServer({ session: sessionAs('viewer'), routes: routes('viewer') });
     renderApp('/automations');
@@ -186,7 +210,7 @@ describe('Training', () => {
     expect(within(latest).getByText('Training')).toBeTruthy();
     expect(within(latest).getByText('Stage: Measuring quality')).toBeTruthy();
     expect(within(latest).getByText('42%')).toBeTruthy();
-    const bar = within(latest).getByLabelText('Training progress') as HTMLProgressElement;
+    const bar = within(latest).getByLabelText<HTMLProgressElement>('Training progress');
     expect(bar.value).toBeCloseTo(0.42);
     expect(within(latest).getByText('Version 3 keeps answering until the new model is ready.')).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Training…' }).matches(':disabled')).toBe(true);

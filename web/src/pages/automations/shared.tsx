@@ -1,34 +1,10 @@
 /** Pieces shared by the Automations, Instructions and Tags pages. */
-import { Link } from 'react-router';
 import { POST_ACTION_LABELS, type PostAction } from '../../api/automations';
-import { ApiError } from '../../api/client';
-import { describeApiError, type ControlProps } from '../../components/Form';
-import type { Role } from '../../api/auth';
-import { PageHeader } from '../../components/PageHeader';
-import { atLeast } from '../../roles';
-
-/** Editors and above change automations, instructions and tags; viewers only look. */
-export function canEditContent(role: Role | null | undefined): boolean {
-  return atLeast(role, 'editor');
-}
+import type { ControlProps } from '../../components/Form';
 
 /** "87%" for 0.87. */
 export function percent(value: number): string {
   return `${Math.round(value * 100)}%`;
-}
-
-/** The page of a section that needs a workspace, for a user who has none. */
-export function NoWorkspace({ title }: { title: string }) {
-  return (
-    <>
-      <PageHeader title={title} />
-      <section className="panel panel--empty" aria-label="No workspace">
-        <p className="panel__text">
-          {title} belong to a workspace, and you have none yet. <Link to="/workspaces">Go to Workspaces</Link>.
-        </p>
-      </section>
-    </>
-  );
 }
 
 /** A character count against a limit, turning red past it. */
@@ -38,15 +14,6 @@ export function CharCounter({ length, max, id }: { length: number; max: number; 
       {length} / {max} characters
     </p>
   );
-}
-
-/** A sentence for a failed request: the 422 field messages when there are some, else the message. */
-export function errorText(error: Error): string {
-  if (error instanceof ApiError) {
-    const fields = Object.values(error.fields);
-    return fields.length > 0 ? fields.join(' ') : describeApiError(error);
-  }
-  return error.message;
 }
 
 /**

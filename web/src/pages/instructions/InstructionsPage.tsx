@@ -7,6 +7,9 @@ import {
   deleteInstruction,
   fetchInstructionRevisions,
   fetchInstructions,
+  instructionKeys,
+  invalidateInstruction,
+  invalidateInstructions,
   reorderInstructions,
   updateInstruction,
   type Instruction,
@@ -15,22 +18,17 @@ import {
 } from '../../api/instructions';
 import { Badge } from '../../components/Badge';
 import { ConfirmButton } from '../../components/ConfirmButton';
-import { Field, FormError, formErrors } from '../../components/Form';
+import { Field, FormError, errorText, formErrors } from '../../components/Form';
+import { NoWorkspace } from '../../components/NoWorkspace';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryState } from '../../components/QueryState';
 import { formatDateTime, isoOf } from '../../format';
+import { canEdit } from '../../roles';
 import { useCurrentWorkspace } from '../../workspace';
-import { CharCounter, NoWorkspace, canEditContent, errorText } from '../automations/shared';
+import { CharCounter } from '../automations/shared';
 import '../automations/automations.css';
 
 const FIELDS = ['title', 'text', 'enabled'] as const;
-
-/** TanStack Query keys of the instructions of a workspace. */
-export const instructionKeys = {
-  list: (workspaceId: string) => ['workspace', workspaceId, 'instructions'] as const,
-  revisions: (workspaceId: string, instructionId: string) =>
-    ['workspace', workspaceId, 'instructions', instructionId, 'revisions'] as const,
-};
 
 interface FormProps {
   workspaceId: string;
@@ -48,8 +46,7 @@ function InstructionForm({ workspaceId, instruction, onDone }: FormProps) {
     mutationFn: (input: InstructionInput) =>
       instruction ? updateInstruction(workspaceId, instruction.id, input) : createInstruction(workspaceId, input),
     onSuccess: (saved) => {
-      void queryClient.invalidateQueries({ queryKey: instructionKeys.list(workspaceId) });
-      void queryClient.invalidateQueries({ queryKey: instructionKeys.revisions(workspaceId, saved.id) });
+      void invalidateInstruction(queryClient, workspaceId, saved.id);
       onDone();
     },
   });
@@ -126,8 +123,7 @@ function Revisions({ workspaceId, instruction, canEdit }: { workspaceId: string;
     mutationFn: (revision: InstructionRevision) =>
       updateInstruction(workspaceId, instruction.id, { title: revision.title, text: revision.text }),
     onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: instructionKeys.list(workspaceId) });
-      void queryClient.invalidateQueries({ queryKey: instructionKeys.revisions(workspaceId, instruction.id) });
+      void invalidateInstruction(queryClient, workspaceId, instruction.id);
     },
   });
   return (
@@ -185,11 +181,11 @@ function InstructionItem({ workspaceId, instruction, index, count, canEdit, busy
   const [history, setHistory] = useState(false);
   const toggle = useMutation({
     mutationFn: (enabled: boolean) => updateInstruction(workspaceId, instruction.id, { enabled }),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: instructionKeys.list(workspaceId) }),
+    onSuccess: () => void invalidateInstructions(queryClient, workspaceId),
   });
   const remove = useMutation({
     mutationFn: () => deleteInstruction(workspaceId, instruction.id),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: instructionKeys.list(workspaceId) }),
+    onSuccess: () => void invalidateInstructions(queryClient, workspaceId),
   });
   const error = toggle.error ?? remove.error;
 
@@ -287,7 +283,7 @@ function InstructionItem({ workspaceId, instruction, index, count, canEdit, busy
 export function InstructionsPage() {
   const { current, role } = useCurrentWorkspace();
   const workspaceId = current?.id ?? '';
-  const canEdit = canEditContent(role);
+  const editable = canEdit(role);
   const queryClient = useQueryClient();
   const [adding, setAdding] = useState(false);
   const list = useQuery({
@@ -323,7 +319,7 @@ export function InstructionsPage() {
         title="Instructions"
         description="Guidance the agent follows on every ticket of this workspace, in this order: tone of voice, store policies, when to hand over."
         actions={
-          canEdit && !adding ? (
+          editable && !adding ? (
             <button type="button" className="button button--primary" onClick={() => setAdding(true)}>
               New instruction
             </button>
@@ -352,7 +348,7 @@ export function InstructionsPage() {
                     instruction={instruction}
                     index={index}
                     count={instructions.length}
-                    canEdit={canEdit}
+                    canEdit={editable}
                     busy={reorder.isPending}
                     onMove={onMove}
                   />

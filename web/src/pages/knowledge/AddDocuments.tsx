@@ -3,7 +3,7 @@ import { useId, useRef, useState, type DragEvent, type FormEvent, type KeyboardE
 import {
   UPLOAD_EXTENSIONS,
   addDocument,
-  knowledgeKeys,
+  invalidateKnowledgeBase,
   uploadFiles,
   type NewDocument,
   type RejectedUpload,
@@ -31,10 +31,7 @@ interface FormProps {
 function useRefreshKnowledge(workspaceId: string, kbId: string) {
   const queryClient = useQueryClient();
   return () => {
-    void queryClient.invalidateQueries({ queryKey: knowledgeKeys.progress(workspaceId, kbId) });
-    void queryClient.invalidateQueries({ queryKey: knowledgeKeys.documents(workspaceId, kbId) });
-    void queryClient.invalidateQueries({ queryKey: knowledgeKeys.base(workspaceId, kbId) });
-    void queryClient.invalidateQueries({ queryKey: knowledgeKeys.bases(workspaceId) });
+    void invalidateKnowledgeBase(queryClient, workspaceId, kbId);
   };
 }
 

@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import {
   MAX_DOCUMENT_TITLE,
   fetchDocumentText,
+  invalidateDocuments,
   knowledgeKeys,
   updateDocument,
   type DocumentChanges,
@@ -28,7 +29,7 @@ interface DocumentEditorProps {
 export function DocumentEditor({ workspaceId, kbId, doc, onDone }: DocumentEditorProps) {
   const isText = doc.source_type === 'text';
   const full = useQuery({
-    queryKey: [...knowledgeKeys.documentDetails(workspaceId, kbId, doc.id), 'text'],
+    queryKey: knowledgeKeys.documentText(workspaceId, kbId, doc.id),
     queryFn: ({ signal }) => fetchDocumentText(workspaceId, kbId, doc.id, signal),
     enabled: isText,
   });
@@ -92,8 +93,7 @@ function EditorForm({ workspaceId, kbId, doc, onDone, text: initialText }: Docum
   const save = useMutation({
     mutationFn: (changes: DocumentChanges) => updateDocument(workspaceId, kbId, doc.id, changes),
     onSuccess: (saved) => {
-      void queryClient.invalidateQueries({ queryKey: knowledgeKeys.documents(workspaceId, kbId) });
-      void queryClient.invalidateQueries({ queryKey: knowledgeKeys.progress(workspaceId, kbId) });
+      void invalidateDocuments(queryClient, workspaceId, kbId);
       onDone(`Saved “${saved.title || title}”.${initialText !== undefined && text !== initialText ? ' Its changed parts are being embedded again.' : ''}`);
     },
   });

@@ -1,9 +1,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Fragment, useState } from 'react';
-import { ApiError } from '../../api/client';
 import {
   deleteDocument,
-  knowledgeKeys,
+  invalidateKnowledgeBase,
   resyncDocument,
   retryDocument,
   updateDocument,
@@ -13,7 +12,7 @@ import {
 } from '../../api/knowledge';
 import { Badge, type BadgeTone } from '../../components/Badge';
 import { ConfirmButton } from '../../components/ConfirmButton';
-import { describeApiError } from '../../components/Form';
+import { errorText } from '../../components/Form';
 import { formatDateTime, isoOf } from '../../format';
 import { DocumentDetails, hasPages } from './DocumentDetails';
 import { DocumentEditor } from './DocumentEditor';
@@ -88,10 +87,7 @@ export function DocumentsTable({ workspaceId, kbId, documents, canEdit }: Docume
       }
     },
     onSettled: () => {
-      void queryClient.invalidateQueries({ queryKey: knowledgeKeys.documents(workspaceId, kbId) });
-      void queryClient.invalidateQueries({ queryKey: knowledgeKeys.progress(workspaceId, kbId) });
-      void queryClient.invalidateQueries({ queryKey: knowledgeKeys.base(workspaceId, kbId) });
-      void queryClient.invalidateQueries({ queryKey: knowledgeKeys.bases(workspaceId) });
+      void invalidateKnowledgeBase(queryClient, workspaceId, kbId);
     },
   });
   const busy = (doc: KnowledgeDocument, kind: Action['kind']) =>
@@ -110,7 +106,7 @@ export function DocumentsTable({ workspaceId, kbId, documents, canEdit }: Docume
       ) : null}
       {act.error ? (
         <div className="notice notice--danger" role="alert">
-          That did not work. {act.error instanceof ApiError ? describeApiError(act.error) : act.error.message}
+          That did not work. {errorText(act.error)}
         </div>
       ) : null}
       <div className="table-wrap">

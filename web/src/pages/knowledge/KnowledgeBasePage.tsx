@@ -7,20 +7,24 @@ import {
   fetchDocuments,
   fetchKnowledgeBase,
   fetchProgress,
+  forgetKnowledgeBase,
+  invalidateKnowledgeBase,
   knowledgeKeys,
+  storeKnowledgeBase,
   updateKnowledgeBase,
   type KnowledgeBase,
   type KnowledgeProgress,
 } from '../../api/knowledge';
 import { Badge } from '../../components/Badge';
 import { ConfirmButton } from '../../components/ConfirmButton';
-import { describeApiError } from '../../components/Form';
+import { errorText } from '../../components/Form';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryState } from '../../components/QueryState';
+import { canEdit } from '../../roles';
 import { useCurrentWorkspace } from '../../workspace';
 import { AddDocuments } from './AddDocuments';
 import { DocumentsTable } from './DocumentsTable';
-import { KnowledgeFrame, canEditKnowledge, languageLabel } from './KnowledgePage';
+import { KnowledgeFrame, languageLabel } from './KnowledgePage';
 import { ProgressPanel } from './ProgressPanel';
 import { SearchPanel } from './SearchPanel';
 import './knowledge.css';
@@ -48,15 +52,13 @@ function BaseActions({ base, workspaceId }: { base: KnowledgeBase; workspaceId: 
   const toggle = useMutation({
     mutationFn: (enabled: boolean) => updateKnowledgeBase(workspaceId, base.id, { enabled }),
     onSuccess: (updated) => {
-      queryClient.setQueryData(knowledgeKeys.base(workspaceId, base.id), updated);
-      void queryClient.invalidateQueries({ queryKey: knowledgeKeys.bases(workspaceId) });
+      void storeKnowledgeBase(queryClient, workspaceId, updated);
     },
   });
   const remove = useMutation({
     mutationFn: () => deleteKnowledgeBase(workspaceId, base.id),
     onSuccess: () => {
-      queryClient.removeQueries({ queryKey: knowledgeKeys.base(workspaceId, base.id) });
-      void queryClient.invalidateQueries({ queryKey: knowledgeKeys.bases(workspaceId) });
+      void forgetKnowledgeBase(queryClient, workspaceId, base.id);
       void navigate('/knowledge');
     },
   });
@@ -80,7 +82,7 @@ function BaseActions({ base, workspaceId }: { base: KnowledgeBase; workspaceId: 
       />
       {error ? (
         <p className="field__error" role="alert">
-          {error instanceof ApiError ? describeApiError(error) : error.message}
+          {errorText(error)}
         </p>
       ) : null}
     </div>
@@ -119,7 +121,7 @@ function DocumentsPager(props: { offset: number; shown: number; hasMore: boolean
 function KnowledgeBaseView({ workspaceId, kbId }: { workspaceId: string; kbId: string }) {
   const queryClient = useQueryClient();
   const { role } = useCurrentWorkspace();
-  const canEdit = canEditKnowledge(role);
+  const editable = canEdit(role);
 
   const base = useQuery({
     queryKey: knowledgeKeys.base(workspaceId, kbId),
@@ -134,7 +136,7 @@ function KnowledgeBaseView({ workspaceId, kbId }: { workspaceId: string; kbId: s
   // One page of documents; one more is asked for to know whether a next page exists.
   const [offset, setOffset] = useState(0);
   const documents = useQuery({
-    queryKey: [...knowledgeKeys.documents(workspaceId, kbId), offset],
+    queryKey: knowledgeKeys.documentsPage(workspaceId, kbId, offset),
     queryFn: ({ signal }) => fetchDocuments(workspaceId, kbId, signal, { offset, limit: DOCUMENTS_PAGE_SIZE + 1 }),
     enabled: base.data !== undefined,
     placeholderData: (previous) => previous,
@@ -150,9 +152,7 @@ function KnowledgeBaseView({ workspaceId, kbId }: { workspaceId: string; kbId: s
     const first = seen.current === '';
     seen.current = signature;
     if (!first) {
-      void queryClient.invalidateQueries({ queryKey: knowledgeKeys.documents(workspaceId, kbId) });
-      void queryClient.invalidateQueries({ queryKey: knowledgeKeys.base(workspaceId, kbId) });
-      void queryClient.invalidateQueries({ queryKey: knowledgeKeys.bases(workspaceId) });
+      void invalidateKnowledgeBase(queryClient, workspaceId, kbId);
     }
   }, [signature, queryClient, workspaceId, kbId]);
 
@@ -185,13 +185,13 @@ function KnowledgeBaseView({ workspaceId, kbId }: { workspaceId: string; kbId: s
                 {kb.description ? <span className="kb-description">{kb.description}</span> : null}
               </>
             }
-            actions={canEdit ? <BaseActions base={kb} workspaceId={workspaceId} /> : null}
+            actions={editable ? <BaseActions base={kb} workspaceId={workspaceId} /> : null}
           />
           <div className="stack">
             <QueryState data={progress.data} error={progress.error} what="the progress">
               {(data) => <ProgressPanel progress={data} />}
             </QueryState>
-            {canEdit ? <AddDocuments workspaceId={workspaceId} kbId={kbId} /> : null}
+            {editable ? <AddDocuments workspaceId={workspaceId} kbId={kbId} /> : null}
             <SearchPanel workspaceId={workspaceId} knowledgeBaseId={kbId} title={`Search ${kb.name}`} />
             <section className="section" aria-labelledby="kb-documents-title">
               <h2 className="section__title" id="kb-documents-title">
@@ -204,7 +204,7 @@ function KnowledgeBaseView({ workspaceId, kbId }: { workspaceId: string; kbId: s
                       workspaceId={workspaceId}
                       kbId={kbId}
                       documents={docs.slice(0, DOCUMENTS_PAGE_SIZE)}
-                      canEdit={canEdit}
+                      canEdit={editable}
                     />
                     <DocumentsPager
                       offset={offset}

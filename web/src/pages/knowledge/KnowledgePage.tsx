@@ -10,14 +10,16 @@ import {
   createKnowledgeBase,
   fetchKnowledgeBases,
   knowledgeKeys,
+  storeKnowledgeBase,
   type KnowledgeBase,
   type NewKnowledgeBase,
 } from '../../api/knowledge';
 import { Badge } from '../../components/Badge';
 import { Field, FormError, formErrors } from '../../components/Form';
+import { NoWorkspace } from '../../components/NoWorkspace';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryState } from '../../components/QueryState';
-import { atLeast } from '../../roles';
+import { canEdit } from '../../roles';
 import { sections } from '../../sections';
 import { useCurrentWorkspace } from '../../workspace';
 import { SearchPanel } from './SearchPanel';
@@ -35,25 +37,11 @@ export function languageLabel(language: string): string {
   return language.charAt(0).toUpperCase() + language.slice(1);
 }
 
-/** Whether the role may change knowledge: editors and above. */
-export function canEditKnowledge(role: Parameters<typeof atLeast>[0]): boolean {
-  return atLeast(role, 'editor');
-}
-
 /** The page frame of the Knowledge section, or a note when there is no workspace. */
 export function KnowledgeFrame({ children }: { children: (workspaceId: string) => ReactNode }) {
   const { current } = useCurrentWorkspace();
   if (current === null) {
-    return (
-      <>
-        <PageHeader title="Knowledge" description={DESCRIPTION} />
-        <section className="panel panel--empty" aria-label="No workspace">
-          <p className="panel__text">
-            Knowledge belongs to a workspace, and you have none yet. <Link to="/workspaces">Go to Workspaces</Link>.
-          </p>
-        </section>
-      </>
-    );
+    return <NoWorkspace title="Knowledge" description={DESCRIPTION} singular />;
   }
   return <>{children(current.id)}</>;
 }
@@ -75,8 +63,7 @@ function NewKnowledgeBaseForm({ workspaceId, onCancel }: { workspaceId: string; 
   const mutation = useMutation({
     mutationFn: (input: NewKnowledgeBase) => createKnowledgeBase(workspaceId, input),
     onSuccess: (created) => {
-      queryClient.setQueryData(knowledgeKeys.base(workspaceId, created.id), created);
-      void queryClient.invalidateQueries({ queryKey: knowledgeKeys.bases(workspaceId) });
+      void storeKnowledgeBase(queryClient, workspaceId, created);
       void navigate(`/knowledge/${encodeURIComponent(created.id)}`);
     },
   });
@@ -245,7 +232,7 @@ function KnowledgeBasesTable({ bases, canEdit }: { bases: KnowledgeBase[]; canEd
 
 function KnowledgeList({ workspaceId }: { workspaceId: string }) {
   const { current, role } = useCurrentWorkspace();
-  const canEdit = canEditKnowledge(role);
+  const editable = canEdit(role);
   const [creating, setCreating] = useState(false);
   const query = useQuery({
     queryKey: knowledgeKeys.bases(workspaceId),
@@ -258,7 +245,7 @@ function KnowledgeList({ workspaceId }: { workspaceId: string }) {
         title="Knowledge"
         description={DESCRIPTION}
         actions={
-          canEdit && !creating ? (
+          editable && !creating ? (
             <button type="button" className="button button--primary" onClick={() => setCreating(true)}>
               New knowledge base
             </button>
@@ -266,7 +253,7 @@ function KnowledgeList({ workspaceId }: { workspaceId: string }) {
         }
       />
       <div className="stack">
-        {canEdit ? null : (
+        {editable ? null : (
           <p className="muted kb-readonly">
             You can look at the knowledge of {current?.name ?? 'this workspace'} and search it; editors can change it.
           </p>
@@ -275,7 +262,7 @@ function KnowledgeList({ workspaceId }: { workspaceId: string }) {
         <QueryState data={query.data} error={query.error} what="the knowledge bases">
           {(bases) => (
             <>
-              <KnowledgeBasesTable bases={bases} canEdit={canEdit} />
+              <KnowledgeBasesTable bases={bases} canEdit={editable} />
               {bases.length > 0 ? (
                 <SearchPanel workspaceId={workspaceId} title="Search all knowledge bases" />
               ) : null}

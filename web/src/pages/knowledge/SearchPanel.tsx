@@ -1,8 +1,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
-import { ApiError } from '../../api/client';
 import { searchKnowledge, type SearchAnswer, type SearchResult } from '../../api/knowledge';
-import { describeApiError } from '../../components/Form';
+import { errorText } from '../../components/Form';
 import { highlightSegments, queryTerms, trimText } from './highlight';
 
 /** How much of a chunk is shown before "Show all". */
@@ -162,7 +161,7 @@ export function SearchPanel({ workspaceId, knowledgeBaseId, title = 'Search' }: 
       </form>
       {search.error ? (
         <div className="notice notice--danger" role="alert">
-          Search failed. {search.error instanceof ApiError ? describeApiError(search.error) : search.error.message}
+          Search failed. {errorText(search.error)}
         </div>
       ) : null}
       {search.data && !search.isPending ? <Results answer={search.data} query={searched} /> : null}

@@ -2,7 +2,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { Role } from '../../api/auth';
 import { jsonResponse, renderApp } from '../../test/render';
-import { WORKSPACE_ID, errorResponse, fakeServer, sessionAs, type Handler } from '../../test/server';
+import { WORKSPACE_ID, errorResponse, fakeServer, sessionAs, urlOf, type Handler } from '../../test/server';
 import { DOCUMENTS_PAGE_SIZE, PROGRESS_INTERVAL_IDLE_MS, PROGRESS_INTERVAL_RUNNING_MS, progressInterval } from './KnowledgeBasePage';
 
 const BASE = {
@@ -362,12 +362,12 @@ describe('Knowledge base page', () => {
     expect(within(table).queryByRole('row', { name: /Article 101\b/ })).toBeNull();
     const pager = screen.getByRole('navigation', { name: 'Document pages' });
     expect(within(pager).getByText('Documents 1–100')).toBeTruthy();
-    expect((within(pager).getByRole('button', { name: 'Previous' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(within(pager).getByRole<HTMLButtonElement>('button', { name: 'Previous' }).disabled).toBe(true);
 
     fireEvent.click(within(pager).getByRole('button', { name: 'Next' }));
     fireEvent.click(await within(pager).findByRole('button', { name: 'Next' }));
     await waitFor(() => expect(within(pager).getByText('Documents 201–230')).toBeTruthy());
-    expect((within(pager).getByRole('button', { name: 'Next' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(within(pager).getByRole<HTMLButtonElement>('button', { name: 'Next' }).disabled).toBe(true);
     const last = screen.getByRole('table', { name: 'Documents' });
     expect(within(last).getAllByRole('row')).toHaveLength(31);
     const asked = server.callsTo('GET', `${KB_PATH}/documents`).map((c) => c.url.search);
@@ -396,7 +396,7 @@ describe('Knowledge base page', () => {
 
     expect(await screen.findByText('Uploaded 1 file.')).toBeTruthy();
     expect(screen.getByRole('alert').textContent).toContain('slides.pptx: slides.pptx: .pptx files are not supported');
-    const call = server.fetch.mock.calls.find(([url]) => String(url).endsWith('/knowledge-bases/7/uploads'));
+    const call = server.fetch.mock.calls.find(([url]) => urlOf(url).endsWith('/knowledge-bases/7/uploads'));
     const init = call?.[1];
     expect(init?.body).toBeInstanceOf(FormData);
     const sent = (init?.body as FormData).getAll('file');

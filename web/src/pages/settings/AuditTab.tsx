@@ -1,10 +1,9 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { fetchAuditPage, type AuditActor, type AuditEntry } from '../../api/audit';
-import { ApiError, isRecord } from '../../api/client';
+import { auditKeys, fetchAuditPage, type AuditActor, type AuditEntry } from '../../api/audit';
+import { isRecord } from '../../api/client';
 import { Badge } from '../../components/Badge';
-import { describeApiError } from '../../components/Form';
+import { errorText } from '../../components/Form';
 import { formatDateTime, isoOf } from '../../format';
-import { workspaceKeys } from '../../queryKeys';
 import { useCurrentWorkspace } from '../../workspace';
 
 const ACTION_LABELS: Record<string, string> = {
@@ -128,7 +127,7 @@ export function AuditTab() {
   const { current } = useCurrentWorkspace();
   const id = current?.id ?? '';
   const query = useInfiniteQuery({
-    queryKey: workspaceKeys.audit(id),
+    queryKey: auditKeys.list(id),
     queryFn: ({ pageParam, signal }) => fetchAuditPage(id, pageParam, signal),
     initialPageParam: null as string | null,
     getNextPageParam: (page) => page.next_before,
@@ -136,11 +135,7 @@ export function AuditTab() {
   });
 
   const entries = query.data?.pages.flatMap((page) => page.entries) ?? [];
-  const errorText = query.error
-    ? query.error instanceof ApiError
-      ? describeApiError(query.error)
-      : query.error.message
-    : null;
+  const failure = query.error ? errorText(query.error) : null;
 
   return (
     <section className="section" aria-labelledby="audit-title">
@@ -152,9 +147,9 @@ export function AuditTab() {
           <p className="section__text">Who changed what in this workspace. Secret values are never recorded.</p>
         </div>
       </div>
-      {errorText ? (
+      {failure ? (
         <div className="notice notice--danger" role="alert">
-          Could not load the audit log. {errorText}
+          Could not load the audit log. {failure}
         </div>
       ) : null}
       {query.data === undefined ? (

@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import {
   fetchGorgiasConnection,
   saveGorgiasConnection,
+  settingsKeys,
   type GorgiasConnection,
   type GorgiasConnectionInput,
 } from '../../api/settings';
@@ -10,17 +11,18 @@ import {
   MAX_MANAGED_TAGS,
   MAX_TAG_LENGTH,
   fetchWorkspace,
+  invalidateWorkspaces,
   updateWorkspace,
+  workspaceKeys,
   type Workspace,
   type WorkspaceChanges,
 } from '../../api/workspaces';
 import { Field, FormError, ReadOnlyNote, SavedNote, formErrors } from '../../components/Form';
 import { QueryState } from '../../components/QueryState';
 import { TagInput, withPendingTag } from '../../components/TagInput';
-import { workspaceKeys } from '../../queryKeys';
 import { canAdminister } from '../../roles';
 import { useSessionState } from '../../session';
-import { WORKSPACES_KEY, useCurrentWorkspace } from '../../workspace';
+import { useCurrentWorkspace } from '../../workspace';
 import { gorgiasSubdomain } from '../WorkspacesPage';
 import { SecretField } from './SecretField';
 
@@ -44,7 +46,7 @@ function WorkspaceForm({ workspace, canEdit }: { workspace: Workspace; canEdit: 
       setDomain(updated.gorgias_domain);
       setTags(updated.managed_tags);
       setSaved(true);
-      void queryClient.invalidateQueries({ queryKey: WORKSPACES_KEY });
+      void invalidateWorkspaces(queryClient);
       if (updated.name !== workspace.name) {
         void refresh();
       }
@@ -158,7 +160,7 @@ function GorgiasForm({
   const mutation = useMutation({
     mutationFn: (input: GorgiasConnectionInput) => saveGorgiasConnection(workspaceId, input),
     onSuccess: (updated) => {
-      queryClient.setQueryData(workspaceKeys.gorgias(workspaceId), updated);
+      queryClient.setQueryData(settingsKeys.gorgias(workspaceId), updated);
       setDomain(updated.domain);
       setApiUser(updated.api_user);
       setApiKey('');
@@ -256,7 +258,7 @@ export function GeneralSettings() {
     enabled: id !== '',
   });
   const gorgias = useQuery({
-    queryKey: workspaceKeys.gorgias(id),
+    queryKey: settingsKeys.gorgias(id),
     queryFn: ({ signal }) => fetchGorgiasConnection(id, signal),
     enabled: id !== '',
   });

@@ -1,31 +1,34 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { ROLES, type Role } from '../../api/auth';
-import { ApiError } from '../../api/client';
 import {
   absoluteInviteUrl,
   createInvitation,
   fetchInvitations,
+  invalidateInvitations,
+  invitationKeys,
   revokeInvitation,
   type CreatedInvitation,
+  type Invitation,
 } from '../../api/invitations';
-import { addMember, fetchMembers, removeMember, updateMemberRole, type Member } from '../../api/members';
+import {
+  addMember,
+  fetchMembers,
+  invalidateAfterAddingMember,
+  invalidateMembers,
+  memberKeys,
+  removeMember,
+  updateMemberRole,
+  type Member,
+} from '../../api/members';
 import { ConfirmButton } from '../../components/ConfirmButton';
-import { Field, FormError, describeApiError, formErrors } from '../../components/Form';
+import { Field, FormError, errorText, formErrors } from '../../components/Form';
 import { OneTimeSecret } from '../../components/OneTimeSecret';
 import { QueryState } from '../../components/QueryState';
 import { formatDateTime, isoOf } from '../../format';
-import { workspaceKeys } from '../../queryKeys';
 import { ROLE_LABELS, canManageMember, grantableRoles } from '../../roles';
 import { useSession, useSessionState } from '../../session';
 import { useCurrentWorkspace } from '../../workspace';
-
-function errorText(error: unknown): string {
-  if (error instanceof ApiError) {
-    return describeApiError(error);
-  }
-  return error instanceof Error ? error.message : String(error);
-}
 
 function RoleSelect({
   value,
@@ -71,8 +74,7 @@ function MembersTable({ workspaceId, members }: { workspaceId: string; members: 
   const [rowError, setRowError] = useState<{ userId: string; message: string } | null>(null);
 
   const afterChange = (userId: string) => {
-    void queryClient.invalidateQueries({ queryKey: workspaceKeys.members(workspaceId) });
-    void queryClient.invalidateQueries({ queryKey: workspaceKeys.audit(workspaceId) });
+    void invalidateMembers(queryClient, workspaceId);
     if (userId === session.user.id) {
       void refresh();
     }
@@ -82,7 +84,7 @@ function MembersTable({ workspaceId, members }: { workspaceId: string; members: 
     mutationFn: ({ userId, role }: { userId: string; role: Role }) => updateMemberRole(workspaceId, userId, role),
     onMutate: () => setRowError(null),
     onSuccess: (member) => {
-      queryClient.setQueryData<Member[]>(workspaceKeys.members(workspaceId), (list) =>
+      queryClient.setQueryData<Member[]>(memberKeys.list(workspaceId), (list) =>
         list?.map((item) => (item.user_id === member.user_id ? member : item)),
       );
       afterChange(member.user_id);
@@ -94,7 +96,7 @@ function MembersTable({ workspaceId, members }: { workspaceId: string; members: 
     mutationFn: (userId: string) => removeMember(workspaceId, userId),
     onMutate: () => setRowError(null),
     onSuccess: (_, userId) => {
-      queryClient.setQueryData<Member[]>(workspaceKeys.members(workspaceId), (list) =>
+      queryClient.setQueryData<Member[]>(memberKeys.list(workspaceId), (list) =>
         list?.filter((item) => item.user_id !== userId),
       );
       afterChange(userId);
@@ -192,9 +194,7 @@ function AddMemberForm({
   const mutation = useMutation({
     mutationFn: () => addMember(workspaceId, { email: email.trim(), name: name.trim(), password, role }),
     onSuccess: (added) => {
-      void queryClient.invalidateQueries({ queryKey: workspaceKeys.members(workspaceId) });
-      void queryClient.invalidateQueries({ queryKey: workspaceKeys.invitations(workspaceId) });
-      void queryClient.invalidateQueries({ queryKey: workspaceKeys.audit(workspaceId) });
+      void invalidateAfterAddingMember(queryClient, workspaceId);
       if (added.invitation) {
         onInvited(added.invitation);
       } else {
@@ -287,8 +287,7 @@ function InviteForm({ workspaceId, onCreated, onCancel }: { workspaceId: string;
   const mutation = useMutation({
     mutationFn: () => createInvitation(workspaceId, { email: email.trim(), role }),
     onSuccess: (invitation) => {
-      void queryClient.invalidateQueries({ queryKey: workspaceKeys.invitations(workspaceId) });
-      void queryClient.invalidateQueries({ queryKey: workspaceKeys.audit(workspaceId) });
+      void invalidateInvitations(queryClient, workspaceId);
       onCreated(invitation);
     },
   });
@@ -344,17 +343,16 @@ function InviteForm({ workspaceId, onCreated, onCancel }: { workspaceId: string;
 function PendingInvitations({ workspaceId }: { workspaceId: string }) {
   const queryClient = useQueryClient();
   const query = useQuery({
-    queryKey: workspaceKeys.invitations(workspaceId),
+    queryKey: invitationKeys.list(workspaceId),
     queryFn: ({ signal }) => fetchInvitations(workspaceId, signal),
   });
   const revoke = useMutation({
     mutationFn: (invitationId: string) => revokeInvitation(workspaceId, invitationId),
     onSuccess: (_, invitationId) => {
-      queryClient.setQueryData(workspaceKeys.invitations(workspaceId), (list: { id: string }[] | undefined) =>
+      queryClient.setQueryData<Invitation[]>(invitationKeys.list(workspaceId), (list) =>
         list?.filter((item) => item.id !== invitationId),
       );
-      void queryClient.invalidateQueries({ queryKey: workspaceKeys.invitations(workspaceId) });
-      void queryClient.invalidateQueries({ queryKey: workspaceKeys.audit(workspaceId) });
+      void invalidateInvitations(queryClient, workspaceId);
     },
   });
 
@@ -428,7 +426,7 @@ export function MembersTab() {
   const [added, setAdded] = useState<string | null>(null);
   const [invitation, setInvitation] = useState<CreatedInvitation | null>(null);
   const members = useQuery({
-    queryKey: workspaceKeys.members(id),
+    queryKey: memberKeys.list(id),
     queryFn: ({ signal }) => fetchMembers(id, signal),
     enabled: id !== '',
   });

@@ -5,13 +5,13 @@ import {
   checkEmbeddingSettings,
   fetchModelSettings,
   saveModelSettings,
+  settingsKeys,
   type ModelSettings,
   type ModelSettingsInput,
   type Provider,
 } from '../../api/settings';
 import { Field, FormError, ReadOnlyNote, SavedNote, formErrors } from '../../components/Form';
 import { QueryState } from '../../components/QueryState';
-import { workspaceKeys } from '../../queryKeys';
 import { canAdminister } from '../../roles';
 import { useCurrentWorkspace } from '../../workspace';
 import { SecretField } from './SecretField';
@@ -48,7 +48,7 @@ function ModelForm({ workspaceId, settings, canEdit }: { workspaceId: string; se
   const mutation = useMutation({
     mutationFn: (input: ModelSettingsInput) => saveModelSettings(workspaceId, input),
     onSuccess: (updated) => {
-      queryClient.setQueryData(workspaceKeys.model(workspaceId), updated);
+      queryClient.setQueryData(settingsKeys.model(workspaceId), updated);
       setProvider(updated.provider);
       setBaseUrl(updated.base_url);
       setChatModel(updated.chat_model);
@@ -205,7 +205,7 @@ export function ModelSettingsTab() {
   const { current, role } = useCurrentWorkspace();
   const id = current?.id ?? '';
   const query = useQuery({
-    queryKey: workspaceKeys.model(id),
+    queryKey: settingsKeys.model(id),
     queryFn: ({ signal }) => fetchModelSettings(id, signal),
     enabled: id !== '',
   });

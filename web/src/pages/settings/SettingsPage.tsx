@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
-import { Link, NavLink, Outlet } from 'react-router';
+import { NavLink, Outlet } from 'react-router';
+import { NoWorkspace } from '../../components/NoWorkspace';
 import { PageHeader } from '../../components/PageHeader';
 import { canAdminister, ROLE_LABELS } from '../../roles';
 import { useCurrentWorkspace } from '../../workspace';
@@ -25,16 +26,7 @@ export function SettingsPage() {
   const { current, role } = useCurrentWorkspace();
 
   if (current === null) {
-    return (
-      <>
-        <PageHeader title="Settings" />
-        <section className="panel panel--empty" aria-label="No workspace">
-          <p className="panel__text">
-            Settings belong to a workspace, and you have none yet. <Link to="/workspaces">Go to Workspaces</Link>.
-          </p>
-        </section>
-      </>
-    );
+    return <NoWorkspace title="Settings" />;
   }
 
   const tabs = SETTINGS_TABS.filter((tab) => !tab.adminOnly || canAdminister(role));

@@ -1,15 +1,21 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { ROLES, type Role } from '../../api/auth';
-import { ApiError } from '../../api/client';
-import { createToken, fetchTokens, revokeToken, type ApiToken, type CreatedApiToken } from '../../api/tokens';
+import {
+  createToken,
+  fetchTokens,
+  invalidateTokens,
+  revokeToken,
+  tokenKeys,
+  type ApiToken,
+  type CreatedApiToken,
+} from '../../api/tokens';
 import { Badge } from '../../components/Badge';
 import { ConfirmButton } from '../../components/ConfirmButton';
-import { Field, FormError, describeApiError, formErrors } from '../../components/Form';
+import { Field, FormError, errorText, formErrors } from '../../components/Form';
 import { OneTimeSecret } from '../../components/OneTimeSecret';
 import { QueryState } from '../../components/QueryState';
 import { formatDateTime, isoOf } from '../../format';
-import { workspaceKeys } from '../../queryKeys';
 import { ROLE_LABELS, tokenRoles } from '../../roles';
 import { useCurrentWorkspace } from '../../workspace';
 
@@ -40,8 +46,7 @@ function NewTokenForm({
   const mutation = useMutation({
     mutationFn: () => createToken(workspaceId, { name: name.trim(), role }),
     onSuccess: (token) => {
-      void queryClient.invalidateQueries({ queryKey: workspaceKeys.tokens(workspaceId) });
-      void queryClient.invalidateQueries({ queryKey: workspaceKeys.audit(workspaceId) });
+      void invalidateTokens(queryClient, workspaceId);
       onCreated(token);
     },
   });
@@ -114,8 +119,7 @@ function TokensTable({ workspaceId, tokens }: { workspaceId: string; tokens: Api
   const revoke = useMutation({
     mutationFn: (tokenId: string) => revokeToken(workspaceId, tokenId),
     onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: workspaceKeys.tokens(workspaceId) });
-      void queryClient.invalidateQueries({ queryKey: workspaceKeys.audit(workspaceId) });
+      void invalidateTokens(queryClient, workspaceId);
     },
   });
 
@@ -126,8 +130,7 @@ function TokensTable({ workspaceId, tokens }: { workspaceId: string; tokens: Api
     <>
       {revoke.error ? (
         <div className="notice notice--danger" role="alert">
-          Could not revoke the token.{' '}
-          {revoke.error instanceof ApiError ? describeApiError(revoke.error) : revoke.error.message}
+          Could not revoke the token. {errorText(revoke.error)}
         </div>
       ) : null}
       <div className="table-wrap">
@@ -188,7 +191,7 @@ export function TokensTab() {
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<CreatedApiToken | null>(null);
   const query = useQuery({
-    queryKey: workspaceKeys.tokens(id),
+    queryKey: tokenKeys.list(id),
     queryFn: ({ signal }) => fetchTokens(id, signal),
     enabled: id !== '',
   });

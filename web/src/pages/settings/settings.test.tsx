@@ -221,10 +221,10 @@ describe('Members', () => {
     renderApp('/settings/members');
     fireEvent.click(await screen.findByRole('button', { name: 'Invite' }));
     fireEvent.change(screen.getByLabelText('Email'), { target: { value: 'new@acme.test' } });
-    expect((screen.getByLabelText('Role') as HTMLSelectElement).value).toBe('editor');
+    expect(screen.getByLabelText<HTMLSelectElement>('Role').value).toBe('editor');
     fireEvent.click(screen.getByRole('button', { name: 'Create invitation link' }));
 
-    const link = (await screen.findByLabelText('Invitation link')) as HTMLInputElement;
+    const link = await screen.findByLabelText<HTMLInputElement>('Invitation link');
     expect(link.value).toBe(`${window.location.origin}/invite/secret-token-123`);
     expect(link.readOnly).toBe(true);
     expect(screen.getByText(/it is shown only once/)).toBeTruthy();
@@ -294,7 +294,7 @@ describe('Members', () => {
     fireEvent.click(await screen.findByRole('button', { name: 'Add member' }));
     fireEvent.change(screen.getByLabelText('Email'), { target: { value: 'bob@other.test' } });
     fireEvent.click(screen.getByRole('button', { name: 'Add member' }));
-    const link = (await screen.findByLabelText('Invitation link')) as HTMLInputElement;
+    const link = await screen.findByLabelText<HTMLInputElement>('Invitation link');
     expect(link.value).toBe(`${window.location.origin}/invite/consent-token-9`);
     expect(screen.getByText('Invitation link for bob@other.test')).toBeTruthy();
     expect(server.callsTo('POST', `/api/workspaces/${WORKSPACE_ID}/members`)[0]?.body).toMatchObject({ email: 'bob@other.test' });
@@ -303,7 +303,7 @@ describe('Members', () => {
   it('does not let an admin grant or change the owner role', async () => {
     fakeServer({ session: sessionAs('admin'), routes: workspaceRoutes('admin') });
     renderApp('/settings/members');
-    const role = (await screen.findByLabelText('Role of Eddie')) as HTMLSelectElement;
+    const role = await screen.findByLabelText<HTMLSelectElement>('Role of Eddie');
     expect(Array.from(role.options).map((option) => option.value)).toEqual(['admin', 'editor', 'viewer']);
     expect(screen.queryByLabelText('Role of Owner Person')).toBeNull();
     expect(screen.queryByRole('button', { name: 'Remove Owner Person' })).toBeNull();
@@ -330,13 +330,13 @@ describe('API tokens', () => {
     });
     renderApp('/settings/tokens');
     fireEvent.click(await screen.findByRole('button', { name: 'New token' }));
-    const role = screen.getByLabelText('Role') as HTMLSelectElement;
+    const role = screen.getByLabelText<HTMLSelectElement>('Role');
     expect(Array.from(role.options).map((option) => option.value)).toEqual(['admin', 'editor', 'viewer']);
     fireEvent.change(screen.getByLabelText('Name'), { target: { value: 'Zapier' } });
     fireEvent.change(role, { target: { value: 'editor' } });
     fireEvent.click(screen.getByRole('button', { name: 'Create token' }));
 
-    const token = (await screen.findByLabelText('API token')) as HTMLInputElement;
+    const token = await screen.findByLabelText<HTMLInputElement>('API token');
     expect(token.value).toBe('dm_ab12secretsecret');
     fireEvent.click(screen.getByRole('button', { name: 'Done' }));
     expect(screen.queryByLabelText('API token')).toBeNull();

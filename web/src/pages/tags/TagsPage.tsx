@@ -11,8 +11,10 @@ import {
   createSmartTag,
   deleteSmartTag,
   fetchTagConfig,
+  invalidateTags,
   saveExcludedTags,
   saveSystemTagNames,
+  tagKeys,
   updateSmartTag,
   type SmartTag,
   type SmartTagInput,
@@ -20,18 +22,15 @@ import {
 } from '../../api/tags';
 import { MAX_TAG_LENGTH } from '../../api/workspaces';
 import { ConfirmButton } from '../../components/ConfirmButton';
-import { Field, FormError, ReadOnlyNote, SavedNote, formErrors } from '../../components/Form';
+import { Field, FormError, ReadOnlyNote, SavedNote, errorText, formErrors } from '../../components/Form';
+import { NoWorkspace } from '../../components/NoWorkspace';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryState } from '../../components/QueryState';
 import { TagInput, withPendingTag } from '../../components/TagInput';
+import { canEdit } from '../../roles';
 import { useCurrentWorkspace } from '../../workspace';
-import { CharCounter, NoWorkspace, PostActionSelect, canEditContent, errorText } from '../automations/shared';
+import { CharCounter, PostActionSelect } from '../automations/shared';
 import '../automations/automations.css';
-
-/** TanStack Query key of the tag configuration of a workspace. */
-export const tagKeys = {
-  config: (workspaceId: string) => ['workspace', workspaceId, 'tags'] as const,
-};
 
 const READ_ONLY = 'Only editors can change tags.';
 
@@ -237,7 +236,7 @@ function SmartTagForm({
     mutationFn: (input: SmartTagInput) =>
       tag ? updateSmartTag(workspaceId, tag.id, input) : createSmartTag(workspaceId, input),
     onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: tagKeys.config(workspaceId) });
+      void invalidateTags(queryClient, workspaceId);
       onDone();
     },
   });
@@ -324,7 +323,7 @@ function SmartTags({ workspaceId, config, canEdit }: { workspaceId: string; conf
   const [editing, setEditing] = useState<string | null>(null);
   const remove = useMutation({
     mutationFn: (id: string) => deleteSmartTag(workspaceId, id),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: tagKeys.config(workspaceId) }),
+    onSuccess: () => void invalidateTags(queryClient, workspaceId),
   });
 
   return (
@@ -421,7 +420,7 @@ function SmartTags({ workspaceId, config, canEdit }: { workspaceId: string; conf
 export function TagsPage() {
   const { current, role } = useCurrentWorkspace();
   const workspaceId = current?.id ?? '';
-  const canEdit = canEditContent(role);
+  const editable = canEdit(role);
   const config = useQuery({
     queryKey: tagKeys.config(workspaceId),
     queryFn: ({ signal }) => fetchTagConfig(workspaceId, signal),
@@ -453,9 +452,9 @@ export function TagsPage() {
                 <Chips tags={data.managed} label="Managed tags" />
               </div>
             </section>
-            <ExcludedForm workspaceId={workspaceId} config={data} canEdit={canEdit} />
-            <SystemTagsForm workspaceId={workspaceId} config={data} canEdit={canEdit} />
-            <SmartTags workspaceId={workspaceId} config={data} canEdit={canEdit} />
+            <ExcludedForm workspaceId={workspaceId} config={data} canEdit={editable} />
+            <SystemTagsForm workspaceId={workspaceId} config={data} canEdit={editable} />
+            <SmartTags workspaceId={workspaceId} config={data} canEdit={editable} />
           </div>
         )}
       </QueryState>

@@ -51,7 +51,7 @@ describe('Tags', () => {
     expect(within(managed).getByText('ai-agent')).toBeTruthy();
     expect(screen.getByRole('link', { name: 'Settings → General' }).getAttribute('href')).toBe('/settings/general');
     expect(screen.getByRole('button', { name: 'Remove tag vip' })).toBeTruthy();
-    expect((screen.getByLabelText('handled_by') as HTMLInputElement).value).toBe('ai-handled');
+    expect(screen.getByLabelText<HTMLInputElement>('handled_by').value).toBe('ai-handled');
     const row = screen.getByRole('rowheader', { name: 'angry-customer' }).closest('tr') as HTMLElement;
     expect(within(row).getByText('Hand over to a person')).toBeTruthy();
   });
