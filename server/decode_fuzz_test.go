@@ -63,6 +63,10 @@ func FuzzRequestDecoding(f *testing.F) {
 	}
 	app := decodeApp()
 	f.Fuzz(func(t *testing.T, body []byte, contentType, contentEncoding string) {
+		// Request headers past the server's read buffer (4 KiB) are refused
+		// by fasthttp before any handler runs (431); this target is about
+		// bodies, so keep the headers within it.
+		contentType, contentEncoding = clip(contentType, 1024), clip(contentEncoding, 1024)
 		req := httptest.NewRequest("POST", "/decode", bytes.NewReader(body))
 		if h := strings.Map(headerSafe, contentType); h != "" {
 			req.Header.Set("Content-Type", h)
@@ -100,6 +104,13 @@ func FuzzRequestDecoding(f *testing.F) {
 			t.Fatalf("Content-Encoding %q answered %d, want 415", ce, res.StatusCode)
 		}
 	})
+}
+
+func clip(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
 }
 
 // headerSafe keeps what an HTTP client can put in a header value.
