@@ -117,6 +117,36 @@ func csvUnsafe(cell string) string {
 func ParseCSV(data []byte) ([]ImportItem, error) {
 	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))))
 	r.FieldsPerRecord = -1
+	col, err := readCSVHeader(r)
+	if err != nil {
+		return nil, err
+	}
+	groups, err := readCSVRows(r, col)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ImportItem, 0, len(groups))
+	for _, g := range groups {
+		out = append(out, g.importItem())
+	}
+	return out, nil
+}
+
+// csvColumns maps a column name of the header to its index.
+type csvColumns map[string]int
+
+// field is the cell of a column in rec, trimmed and without csvSafe's
+// apostrophe, or "" when the row is too short or has no such column.
+func (c csvColumns) field(rec []string, name string) string {
+	if i, ok := c[name]; ok && i < len(rec) {
+		return csvUnsafe(strings.TrimSpace(rec[i]))
+	}
+	return ""
+}
+
+// readCSVHeader reads the first line, which must name the columns
+// automation, phrase and response, and may name tags.
+func readCSVHeader(r *csv.Reader) (csvColumns, error) {
 	header, err := r.Read()
 	if errors.Is(err, io.EOF) {
 		return nil, validate.Field("file", "the file is empty: the first line must be the header automation,phrase,response")
@@ -124,7 +154,7 @@ func ParseCSV(data []byte) ([]ImportItem, error) {
 	if err != nil {
 		return nil, csvError(err)
 	}
-	col := map[string]int{}
+	col := csvColumns{}
 	for i, h := range header {
 		h = strings.ToLower(strings.TrimSpace(h))
 		switch h {
@@ -139,16 +169,25 @@ func ParseCSV(data []byte) ([]ImportItem, error) {
 			return nil, validate.Field("file", fmt.Sprintf("line 1: missing column %q: the header must name automation, phrase and response", need))
 		}
 	}
-	type group struct {
-		item         ImportItem
-		name         string
-		phrases      []string
-		response     string
-		responseLine int
-		tags         []string
-	}
-	var groups []*group
-	byName := map[string]*group{}
+	return col, nil
+}
+
+// csvGroup gathers the rows of one automation.
+type csvGroup struct {
+	item         ImportItem
+	name         string
+	phrases      []string
+	response     string
+	responseLine int
+	tags         []string
+}
+
+// readCSVRows groups the rows after the header by automation name
+// (case-insensitively, in order of first appearance). Problems in the rows
+// are reported together, up to about 20.
+func readCSVRows(r *csv.Reader, col csvColumns) ([]*csvGroup, error) {
+	var groups []*csvGroup
+	byName := map[string]*csvGroup{}
 	var problems []string
 	for {
 		rec, err := r.Read()
@@ -159,16 +198,10 @@ func ParseCSV(data []byte) ([]ImportItem, error) {
 			return nil, csvError(err)
 		}
 		line, _ := r.FieldPos(0)
-		field := func(name string) string {
-			if i, ok := col[name]; ok && i < len(rec) {
-				return csvUnsafe(strings.TrimSpace(rec[i]))
-			}
-			return ""
-		}
 		if strings.Join(rec, "") == "" {
 			continue
 		}
-		name, phrase, response := field("automation"), field("phrase"), field("response")
+		name, phrase, response := col.field(rec, "automation"), col.field(rec, "phrase"), col.field(rec, "response")
 		switch {
 		case name == "":
 			problems = append(problems, fmt.Sprintf("line %d: automation is empty", line))
@@ -179,23 +212,12 @@ func ParseCSV(data []byte) ([]ImportItem, error) {
 		}
 		g := byName[strings.ToLower(name)]
 		if g == nil {
-			g = &group{name: name, item: ImportItem{Where: fmt.Sprintf("line %d: automation %q", line, name), activateIfReady: true}}
+			g = &csvGroup{name: name, item: ImportItem{Where: fmt.Sprintf("line %d: automation %q", line, name), activateIfReady: true}}
 			byName[strings.ToLower(name)] = g
 			groups = append(groups, g)
 		}
-		g.phrases = append(g.phrases, phrase)
-		if response != "" {
-			if g.response != "" && g.response != response {
-				problems = append(problems, fmt.Sprintf("line %d: response differs from the one on line %d for automation %q",
-					line, g.responseLine, name))
-			} else if g.response == "" {
-				g.response, g.responseLine = response, line
-			}
-		}
-		for _, t := range strings.Split(field("tags"), TagSeparator) {
-			if t = strings.TrimSpace(t); t != "" && !slices.ContainsFunc(g.tags, func(have string) bool { return strings.EqualFold(have, t) }) {
-				g.tags = append(g.tags, t)
-			}
+		if problem := g.add(csvRow{line: line, name: name, phrase: phrase, response: response, tags: col.field(rec, "tags")}); problem != "" {
+			problems = append(problems, problem)
 		}
 		if len(problems) >= 20 {
 			break
@@ -204,19 +226,46 @@ func ParseCSV(data []byte) ([]ImportItem, error) {
 	if len(problems) > 0 {
 		return nil, validate.Field("file", strings.Join(problems, "; "))
 	}
-	out := make([]ImportItem, 0, len(groups))
-	for _, g := range groups {
-		g.item.Input.Name = &g.name
-		g.item.Input.Phrases = &g.phrases
-		if g.response != "" {
-			g.item.Input.Response = &g.response
+	return groups, nil
+}
+
+// csvRow is one row of an automation, its cells trimmed.
+type csvRow struct {
+	line                         int
+	name, phrase, response, tags string
+}
+
+// add merges a row into the group: its phrase, its response (which must
+// agree with an earlier one) and its tags. It returns the problem, if any.
+func (g *csvGroup) add(row csvRow) (problem string) {
+	g.phrases = append(g.phrases, row.phrase)
+	if row.response != "" {
+		if g.response != "" && g.response != row.response {
+			problem = fmt.Sprintf("line %d: response differs from the one on line %d for automation %q",
+				row.line, g.responseLine, row.name)
+		} else if g.response == "" {
+			g.response, g.responseLine = row.response, row.line
 		}
-		if len(g.tags) > 0 {
-			g.item.Input.Tags = &g.tags
-		}
-		out = append(out, g.item)
 	}
-	return out, nil
+	for _, t := range strings.Split(row.tags, TagSeparator) {
+		if t = strings.TrimSpace(t); t != "" && !slices.ContainsFunc(g.tags, func(have string) bool { return strings.EqualFold(have, t) }) {
+			g.tags = append(g.tags, t)
+		}
+	}
+	return problem
+}
+
+// importItem is the group as an item to import.
+func (g *csvGroup) importItem() ImportItem {
+	g.item.Input.Name = &g.name
+	g.item.Input.Phrases = &g.phrases
+	if g.response != "" {
+		g.item.Input.Response = &g.response
+	}
+	if len(g.tags) > 0 {
+		g.item.Input.Tags = &g.tags
+	}
+	return g.item
 }
 
 func csvError(err error) error {

@@ -96,19 +96,6 @@ func Load(lookup LookupFunc) (*Config, error) {
 	return c, nil
 }
 
-// FromEnv loads the configuration from the process environment.
-func FromEnv() (*Config, error) { return Load(os.LookupEnv) }
-
-// Validate checks a Config built by hand (tests do this) the same way Load does.
-func (c *Config) Validate() error {
-	l := &loader{}
-	c.validate(l)
-	if len(l.problems) > 0 {
-		return &ValidationError{Problems: l.problems}
-	}
-	return nil
-}
-
 func (c *Config) validate(l *loader) {
 	if host, port, err := net.SplitHostPort(c.Addr); err != nil {
 		l.problem("DESKMATE_ADDR: %q is not host:port (e.g. 127.0.0.1:8080)", c.Addr)

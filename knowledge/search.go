@@ -3,12 +3,12 @@ package knowledge
 import (
 	"context"
 	"errors"
-	"github.com/deskmate/deskmate/account"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/deskmate/deskmate/account"
 	"github.com/deskmate/deskmate/internal/validate"
 	"github.com/deskmate/deskmate/store"
 )
@@ -82,6 +82,55 @@ type SearchResponse struct {
 func (s *Service) Search(ctx context.Context, actor account.Actor, query string, o SearchOptions) (SearchResponse, error) {
 	start := time.Now()
 	query = strings.TrimSpace(query)
+	o, err := searchOptions(query, o)
+	if err != nil {
+		return SearchResponse{}, err
+	}
+	// Embed the query before opening the transaction: no connection is held
+	// while a provider answers.
+	var qvec []float32
+	var model string
+	var dims int
+	if o.VectorWeight > 0 {
+		qvec, model, dims = s.queryVector(ctx, actor.WorkspaceID, query)
+	}
+	bases, scope, err := s.searchScope(ctx, actor.WorkspaceID, o.KnowledgeBaseIDs)
+	if err != nil {
+		return SearchResponse{}, err
+	}
+	if len(scope.KnowledgeBaseIDs) == 0 {
+		return SearchResponse{Results: []SearchResult{}, Took: time.Since(start), Model: model}, nil
+	}
+
+	tx, err := store.BeginSearch(ctx, s.db, o.EfSearch, s.iterativeScan(ctx))
+	if err != nil {
+		return SearchResponse{}, err
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	var vec, text []store.SearchCandidate
+	if qvec != nil {
+		if vec, err = vectorCandidates(ctx, tx, scope, model, dims, qvec, o.Candidates); err != nil {
+			return SearchResponse{}, err
+		}
+	}
+	if o.TextWeight > 0 {
+		if text, err = textCandidates(ctx, tx, scope, bases, query, o.Candidates); err != nil {
+			return SearchResponse{}, err
+		}
+	}
+	fused := fuse(vec, text, o)
+	if len(fused) > o.Limit {
+		fused = fused[:o.Limit]
+	}
+	results, err := withChunks(ctx, tx, actor.WorkspaceID, fused)
+	if err != nil {
+		return SearchResponse{}, err
+	}
+	return SearchResponse{Results: results, Model: model, Took: time.Since(start)}, nil
+}
+
+// searchOptions checks the query and the options and fills in the defaults.
+func searchOptions(query string, o SearchOptions) (SearchOptions, error) {
 	v := validate.Errors{}
 	v.Length("query", query, 1, MaxQueryLength)
 	if o.Limit == 0 {
@@ -94,7 +143,7 @@ func (s *Service) Search(ctx context.Context, actor account.Actor, query string,
 		v.Add("knowledge_base_ids", "at most 100")
 	}
 	if err := v.Err(); err != nil {
-		return SearchResponse{}, err
+		return o, err
 	}
 	o.VectorWeight = fusionWeight(o.VectorWeight, DefaultVectorWeight)
 	o.TextWeight = fusionWeight(o.TextWeight, DefaultTextWeight)
@@ -108,66 +157,66 @@ func (s *Service) Search(ctx context.Context, actor account.Actor, query string,
 		o.Candidates = max(minCandidates, 5*o.Limit)
 	}
 	o.EfSearch = max(o.EfSearch, o.Candidates)
-	// Embed the query before opening the transaction: no connection is held
-	// while a provider answers.
-	var qvec []float32
-	var model string
-	var dims int
-	if o.VectorWeight > 0 {
-		qvec, model, dims = s.queryVector(ctx, actor.WorkspaceID, query)
-	}
-	bases, off, err := store.SearchTargets(ctx, s.db.Pool, actor.WorkspaceID, o.KnowledgeBaseIDs)
+	return o, nil
+}
+
+// searchScope returns the knowledge bases searched, by language, and the
+// scope of the search: those bases without their disabled documents.
+func (s *Service) searchScope(ctx context.Context, workspaceID int64, ids []int64) (map[string][]int64, store.SearchScope, error) {
+	bases, off, err := store.SearchTargets(ctx, s.db.Pool, workspaceID, ids)
 	if err != nil {
-		return SearchResponse{}, err
+		return nil, store.SearchScope{}, err
 	}
-	scope := store.SearchScope{WorkspaceID: actor.WorkspaceID, ExcludeDocumentIDs: off}
+	scope := store.SearchScope{WorkspaceID: workspaceID, ExcludeDocumentIDs: off}
 	for _, ids := range bases {
 		scope.KnowledgeBaseIDs = append(scope.KnowledgeBaseIDs, ids...)
 	}
-	if len(scope.KnowledgeBaseIDs) == 0 {
-		return SearchResponse{Results: []SearchResult{}, Took: time.Since(start), Model: model}, nil
-	}
-	tx, err := store.BeginSearch(ctx, s.db, o.EfSearch, s.iterativeScan(ctx))
+	return bases, scope, nil
+}
+
+// vectorCandidates returns the nearest chunks to qvec, most similar first.
+func vectorCandidates(ctx context.Context, q store.Querier, scope store.SearchScope, model string, dims int, qvec []float32, limit int) ([]store.SearchCandidate, error) {
+	vec, err := store.VectorCandidates(ctx, q, scope, model, dims, qvec, limit)
 	if err != nil {
-		return SearchResponse{}, err
+		return nil, err
 	}
-	defer tx.Rollback(context.WithoutCancel(ctx))
-	var vec, text []store.SearchCandidate
-	if qvec != nil {
-		if vec, err = store.VectorCandidates(ctx, tx, scope, model, dims, qvec, o.Candidates); err != nil {
-			return SearchResponse{}, err
+	// The relaxed iterative scan may return neighbours slightly out of order.
+	sort.SliceStable(vec, func(i, j int) bool { return vec[i].Score > vec[j].Score })
+	return vec, nil
+}
+
+// textCandidates returns the best full-text matches, each knowledge base
+// searched with its language's configuration, best first.
+func textCandidates(ctx context.Context, q store.Querier, scope store.SearchScope, bases map[string][]int64, query string, limit int) ([]store.SearchCandidate, error) {
+	var text []store.SearchCandidate
+	for lang, ids := range bases {
+		langScope := scope
+		langScope.KnowledgeBaseIDs = ids
+		c, err := store.TextCandidates(ctx, q, langScope, lang, query, limit)
+		if err != nil {
+			return nil, err
 		}
-		// The relaxed iterative scan may return neighbours slightly out of order.
-		sort.SliceStable(vec, func(i, j int) bool { return vec[i].Score > vec[j].Score })
+		text = append(text, c...)
 	}
-	if o.TextWeight > 0 {
-		for lang, ids := range bases {
-			langScope := scope
-			langScope.KnowledgeBaseIDs = ids
-			c, err := store.TextCandidates(ctx, tx, langScope, lang, query, o.Candidates)
-			if err != nil {
-				return SearchResponse{}, err
-			}
-			text = append(text, c...)
-		}
-		if len(bases) > 1 {
-			sort.SliceStable(text, func(i, j int) bool { return text[i].Score > text[j].Score })
-			text = text[:min(len(text), o.Candidates)]
-		}
+	if len(bases) > 1 {
+		sort.SliceStable(text, func(i, j int) bool { return text[i].Score > text[j].Score })
+		text = text[:min(len(text), limit)]
 	}
-	fused := fuse(vec, text, o)
-	if len(fused) > o.Limit {
-		fused = fused[:o.Limit]
-	}
+	return text, nil
+}
+
+// withChunks fills in the document and text of each result, dropping those
+// whose chunk is gone.
+func withChunks(ctx context.Context, q store.Querier, workspaceID int64, fused []SearchResult) ([]SearchResult, error) {
 	ids := make([]int64, len(fused))
 	for i, r := range fused {
 		ids[i] = r.ChunkID
 	}
-	hits, err := store.ChunkHits(ctx, tx, actor.WorkspaceID, ids)
+	hits, err := store.ChunkHits(ctx, q, workspaceID, ids)
 	if err != nil {
-		return SearchResponse{}, err
+		return nil, err
 	}
-	out := SearchResponse{Results: make([]SearchResult, 0, len(fused)), Model: model}
+	results := make([]SearchResult, 0, len(fused))
 	for _, r := range fused {
 		h, ok := hits[r.ChunkID]
 		if !ok {
@@ -175,10 +224,9 @@ func (s *Service) Search(ctx context.Context, actor account.Actor, query string,
 		}
 		r.DocumentID, r.KnowledgeBaseID, r.Title, r.TitlePath, r.URL, r.Text =
 			h.DocumentID, h.KnowledgeBaseID, h.DocumentTitle, h.TitlePath, h.URL, h.Content
-		out.Results = append(out.Results, r)
+		results = append(results, r)
 	}
-	out.Took = time.Since(start)
-	return out, nil
+	return results, nil
 }
 
 // fusionWeight is w, or def when w is 0, or 0 (left out) when w is negative.

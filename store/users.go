@@ -51,12 +51,6 @@ func UserByEmail(ctx context.Context, q Querier, email string) (User, error) {
 	return u, wrap("user by email", err)
 }
 
-// UserByID finds a user.
-func UserByID(ctx context.Context, q Querier, id int64) (User, error) {
-	u, err := queryOne(ctx, q, pgx.RowToStructByName[User], `SELECT `+userColumns+` FROM admin_users u WHERE u.id = $1`, id)
-	return u, wrap("user by id", err)
-}
-
 // SetPasswordHash replaces a user's password hash.
 func SetPasswordHash(ctx context.Context, q Querier, userID int64, hash string) error {
 	return wrap("set password", mustAffect(q.Exec(ctx,

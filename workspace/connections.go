@@ -175,6 +175,22 @@ func (s *Service) PutModelSettings(ctx context.Context, actor account.Actor, in 
 	if err := actor.Require(account.RoleAdmin); err != nil {
 		return ModelSettings{}, err
 	}
+	m, err := s.checkModelSettings(ctx, in)
+	if err != nil {
+		return ModelSettings{}, err
+	}
+	err = s.db.InTx(ctx, func(tx pgx.Tx) error {
+		return s.saveModelSettings(ctx, tx, actor, m, in.APIKey)
+	})
+	if err != nil {
+		return ModelSettings{}, err
+	}
+	return s.ModelSettings(ctx, actor.WorkspaceID)
+}
+
+// checkModelSettings validates the input and returns the settings to store:
+// trimmed, with the base URL in the form that is checked and called.
+func (s *Service) checkModelSettings(ctx context.Context, in ModelInput) (ModelSettings, error) {
 	m := in.ModelSettings
 	m.BaseURL = strings.TrimSpace(m.BaseURL)
 	m.ChatModel = strings.TrimSpace(m.ChatModel)
@@ -184,22 +200,7 @@ func (s *Service) PutModelSettings(ctx context.Context, actor account.Actor, in 
 	v.Length("chat_model", m.ChatModel, 0, 200)
 	v.Length("embedding_model", m.EmbeddingModel, 0, 200)
 	if m.Provider != "builtin" {
-		if u, err := url.Parse(m.BaseURL); m.BaseURL == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(u.String()) > 2048 {
-			v.Add("base_url", "must be an http(s) URL such as http://127.0.0.1:11434")
-		} else {
-			// Store the form that is checked and called, never the raw input.
-			m.BaseURL = u.String()
-			if s.modelGuard != nil {
-				// Only a refusal counts: a provider that does not resolve yet
-				// may be started later.
-				var be *netguard.BlockedError
-				if cu, err := s.modelGuard.CheckURL(ctx, m.BaseURL); errors.As(err, &be) {
-					v.Add("base_url", be.Error())
-				} else if err == nil {
-					m.BaseURL = cu.String()
-				}
-			}
-		}
+		m.BaseURL = s.checkModelBaseURL(ctx, m.BaseURL, v)
 		v.Length("chat_model", m.ChatModel, 1, 200)
 	} else {
 		m.BaseURL = ""
@@ -217,49 +218,79 @@ func (s *Service) PutModelSettings(ctx context.Context, actor account.Actor, in 
 	if err := v.Err(); err != nil {
 		return ModelSettings{}, err
 	}
-	err := s.db.InTx(ctx, func(tx pgx.Tx) error {
-		old := DefaultModelSettings
-		if err := store.WorkspaceSetting(ctx, tx, actor.WorkspaceID, "model", &old); err != nil && !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
-		if err := store.PutWorkspaceSetting(ctx, tx, actor.WorkspaceID, "model", m); err != nil {
-			return err
-		}
-		diff := map[string]any{}
-		for _, f := range [][3]string{{"provider", old.Provider, m.Provider}, {"base_url", old.BaseURL, m.BaseURL},
-			{"chat_model", old.ChatModel, m.ChatModel}, {"embedding_model", old.EmbeddingModel, m.EmbeddingModel}} {
-			if f[1] != f[2] {
-				diff[f[0]] = []string{f[1], f[2]}
-			}
-		}
-		switch {
-		case in.APIKey != nil:
-			if err := s.putSecret(ctx, tx, actor.WorkspaceID, SecretLLMAPIKey, *in.APIKey); err != nil {
-				return err
-			}
-			diff["api_key"] = "changed"
-		case old.Provider != m.Provider || old.BaseURL != m.BaseURL:
-			// The stored key was given for another server: never send it
-			// to the new one.
-			if cleared, err := s.clearSecret(ctx, tx, actor.WorkspaceID, SecretLLMAPIKey); err != nil {
-				return err
-			} else if cleared {
-				diff["api_key"] = "cleared (provider or base URL changed)"
-			}
-		}
-		if len(diff) == 0 {
-			return nil
-		}
-		w, err := store.WorkspaceByID(ctx, tx, actor.WorkspaceID)
-		if err != nil {
-			return err
-		}
-		return store.Audit(ctx, tx, &actor.WorkspaceID, actor.Audit(), "model_settings.update", w.Slug, diff)
-	})
-	if err != nil {
-		return ModelSettings{}, err
+	return m, nil
+}
+
+// checkModelBaseURL adds to v what is wrong with a provider's base URL, and
+// returns the URL to store: never the raw input, but the form that is
+// checked and called.
+func (s *Service) checkModelBaseURL(ctx context.Context, raw string, v validate.Errors) string {
+	u, err := url.Parse(raw)
+	if raw == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(u.String()) > 2048 {
+		v.Add("base_url", "must be an http(s) URL such as http://127.0.0.1:11434")
+		return raw
 	}
-	return s.ModelSettings(ctx, actor.WorkspaceID)
+	baseURL := u.String()
+	if s.modelGuard != nil {
+		// Only a refusal counts: a provider that does not resolve yet
+		// may be started later.
+		var be *netguard.BlockedError
+		if cu, err := s.modelGuard.CheckURL(ctx, baseURL); errors.As(err, &be) {
+			v.Add("base_url", be.Error())
+		} else if err == nil {
+			baseURL = cu.String()
+		}
+	}
+	return baseURL
+}
+
+// saveModelSettings stores checked settings and the API key in tx. A key
+// given for another provider or base URL is deleted rather than sent to the
+// new one. Any change is audited.
+func (s *Service) saveModelSettings(ctx context.Context, tx pgx.Tx, actor account.Actor, m ModelSettings, apiKey *string) error {
+	old := DefaultModelSettings
+	if err := store.WorkspaceSetting(ctx, tx, actor.WorkspaceID, "model", &old); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	if err := store.PutWorkspaceSetting(ctx, tx, actor.WorkspaceID, "model", m); err != nil {
+		return err
+	}
+	diff := modelSettingsDiff(old, m)
+	switch {
+	case apiKey != nil:
+		if err := s.putSecret(ctx, tx, actor.WorkspaceID, SecretLLMAPIKey, *apiKey); err != nil {
+			return err
+		}
+		diff["api_key"] = "changed"
+	case old.Provider != m.Provider || old.BaseURL != m.BaseURL:
+		// The stored key was given for another server: never send it
+		// to the new one.
+		if cleared, err := s.clearSecret(ctx, tx, actor.WorkspaceID, SecretLLMAPIKey); err != nil {
+			return err
+		} else if cleared {
+			diff["api_key"] = "cleared (provider or base URL changed)"
+		}
+	}
+	if len(diff) == 0 {
+		return nil
+	}
+	w, err := store.WorkspaceByID(ctx, tx, actor.WorkspaceID)
+	if err != nil {
+		return err
+	}
+	return store.Audit(ctx, tx, &actor.WorkspaceID, actor.Audit(), "model_settings.update", w.Slug, diff)
+}
+
+// modelSettingsDiff is the audit entry's [old, new] of every changed field.
+func modelSettingsDiff(old, m ModelSettings) map[string]any {
+	diff := map[string]any{}
+	for _, f := range [][3]string{{"provider", old.Provider, m.Provider}, {"base_url", old.BaseURL, m.BaseURL},
+		{"chat_model", old.ChatModel, m.ChatModel}, {"embedding_model", old.EmbeddingModel, m.EmbeddingModel}} {
+		if f[1] != f[2] {
+			diff[f[0]] = []string{f[1], f[2]}
+		}
+	}
+	return diff
 }
 
 // Secret decrypts a workspace secret for use by Deskmate itself (never for an

@@ -41,67 +41,115 @@ type intentScores struct {
 // train and a val split only (clinc150, banking77-oos), val.jsonl is the test
 // file and the thresholds come from cross-validation: val is not split.
 func evalIntents(ctx context.Context, _ *config.Config, logger *slog.Logger, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("eval intents", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	trainPath := fs.String("train", "", "JSONL file of learning phrases: {\"text\", \"intent\"} a line")
-	testPath := fs.String("test", "", "JSONL file to measure on (\"intent\": null = matches no intent)")
-	valPath := fs.String("val", "", "optional JSONL file to calibrate confidence and choose thresholds on (default: cross-validation on the learning phrases)")
-	shots := fs.Int("shots", 0, "keep the first K phrases per intent of the train file, in file order (0: all)")
-	asJSON := fs.Bool("json", false, "end with one line of JSON")
-	embedder := fs.String("embedder", "builtin", "text features: builtin (lexical, offline)")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: deskmate eval intents --train FILE --test FILE [--val FILE] [--shots K] [--json] [--embedder builtin]")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
+	f, err := parseIntentFlags(args, stderr)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("eval intents: unexpected argument %q", fs.Arg(0))
-	}
-	if *embedder != "builtin" {
-		return fmt.Errorf("eval intents: embedder %s is not available here: only builtin", *embedder)
-	}
-	if *trainPath == "" || *testPath == "" {
-		fs.Usage()
-		return errors.New("eval intents: --train and --test are required")
-	}
-	if *shots < 0 {
-		return errors.New("eval intents: --shots must be 0 (all) or more")
-	}
-
-	trainRows, err := intent.ReadJSONLFile(*trainPath)
+	trainRows, testRows, err := readIntentSets(f)
 	if err != nil {
-		return fmt.Errorf("eval intents: %w", err)
+		return err
 	}
-	testRows, err := intent.ReadJSONLFile(*testPath)
+	examples := intent.FirstK(trainRows, f.shots)
+	opts, err := intentOptions(f)
 	if err != nil {
-		return fmt.Errorf("eval intents: %w", err)
-	}
-	if len(testRows) == 0 {
-		return fmt.Errorf("eval intents: %s: no messages", *testPath)
-	}
-	examples := intent.FirstK(trainRows, *shots)
-	opts := intent.Options{}
-	if *valPath != "" {
-		valRows, err := intent.ReadJSONLFile(*valPath)
-		if err != nil {
-			return fmt.Errorf("eval intents: %w", err)
-		}
-		if len(valRows) == 0 {
-			return fmt.Errorf("eval intents: %s: no messages", *valPath)
-		}
-		for _, r := range valRows {
-			opts.Validation = append(opts.Validation, intent.Example(r))
-		}
+		return err
 	}
 
 	start := time.Now()
 	model, err := intent.Train(ctx, examples, opts)
 	if err != nil {
-		return fmt.Errorf("eval intents: %s: %w", *trainPath, err)
+		return fmt.Errorf("eval intents: %s: %w", f.trainPath, err)
 	}
 	trainTime := time.Since(start)
+	warnUnknownIntents(logger, model, testRows)
+
+	s := scoreIntents(testRows, model.PredictBatch(messageTexts(testRows)))
+	s.Threshold = model.Thresholds().AutoAnswer
+	return printIntents(stdout, f, model, len(examples), trainTime, testRows, s)
+}
+
+// intentFlags are the command line of `deskmate eval intents`.
+type intentFlags struct {
+	trainPath, testPath, valPath string
+	shots                        int
+	asJSON                       bool
+	embedder                     string
+}
+
+// parseIntentFlags reads and checks the command line.
+func parseIntentFlags(args []string, stderr io.Writer) (intentFlags, error) {
+	var f intentFlags
+	fs := flag.NewFlagSet("eval intents", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&f.trainPath, "train", "", "JSONL file of learning phrases: {\"text\", \"intent\"} a line")
+	fs.StringVar(&f.testPath, "test", "", "JSONL file to measure on (\"intent\": null = matches no intent)")
+	fs.StringVar(&f.valPath, "val", "", "optional JSONL file to calibrate confidence and choose thresholds on (default: cross-validation on the learning phrases)")
+	fs.IntVar(&f.shots, "shots", 0, "keep the first K phrases per intent of the train file, in file order (0: all)")
+	fs.BoolVar(&f.asJSON, "json", false, "end with one line of JSON")
+	fs.StringVar(&f.embedder, "embedder", "builtin", "text features: builtin (lexical, offline)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: deskmate eval intents --train FILE --test FILE [--val FILE] [--shots K] [--json] [--embedder builtin]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return f, err
+	}
+	if fs.NArg() > 0 {
+		return f, fmt.Errorf("eval intents: unexpected argument %q", fs.Arg(0))
+	}
+	if f.embedder != "builtin" {
+		return f, fmt.Errorf("eval intents: embedder %s is not available here: only builtin", f.embedder)
+	}
+	if f.trainPath == "" || f.testPath == "" {
+		fs.Usage()
+		return f, errors.New("eval intents: --train and --test are required")
+	}
+	if f.shots < 0 {
+		return f, errors.New("eval intents: --shots must be 0 (all) or more")
+	}
+	return f, nil
+}
+
+// readIntentSets reads the train and the test file; the test file may not
+// be empty.
+func readIntentSets(f intentFlags) (train, test []intent.Labeled, err error) {
+	train, err = intent.ReadJSONLFile(f.trainPath)
+	if err != nil {
+		return nil, nil, fmt.Errorf("eval intents: %w", err)
+	}
+	test, err = intent.ReadJSONLFile(f.testPath)
+	if err != nil {
+		return nil, nil, fmt.Errorf("eval intents: %w", err)
+	}
+	if len(test) == 0 {
+		return nil, nil, fmt.Errorf("eval intents: %s: no messages", f.testPath)
+	}
+	return train, test, nil
+}
+
+// intentOptions returns the training options: with --val, the messages to
+// choose the thresholds on.
+func intentOptions(f intentFlags) (intent.Options, error) {
+	opts := intent.Options{}
+	if f.valPath == "" {
+		return opts, nil
+	}
+	valRows, err := intent.ReadJSONLFile(f.valPath)
+	if err != nil {
+		return opts, fmt.Errorf("eval intents: %w", err)
+	}
+	if len(valRows) == 0 {
+		return opts, fmt.Errorf("eval intents: %s: no messages", f.valPath)
+	}
+	for _, r := range valRows {
+		opts.Validation = append(opts.Validation, intent.Example(r))
+	}
+	return opts, nil
+}
+
+// warnUnknownIntents warns about test messages of intents the model was not
+// trained on: they can only be answered wrong.
+func warnUnknownIntents(logger *slog.Logger, model *intent.Model, testRows []intent.Labeled) {
 	known := map[string]bool{}
 	for _, n := range model.Intents() {
 		known[n] = true
@@ -112,51 +160,56 @@ func evalIntents(ctx context.Context, _ *config.Config, logger *slog.Logger, arg
 			unknown[r.Intent]++
 		}
 	}
-	if len(unknown) > 0 {
-		names := make([]string, 0, len(unknown))
-		for n := range unknown {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		logger.Warn("test messages of intents without learning phrases count as wrong", "intents", names)
+	if len(unknown) == 0 {
+		return
 	}
+	names := make([]string, 0, len(unknown))
+	for n := range unknown {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	logger.Warn("test messages of intents without learning phrases count as wrong", "intents", names)
+}
 
-	texts := make([]string, len(testRows))
-	for i, r := range testRows {
+func messageTexts(rows []intent.Labeled) []string {
+	texts := make([]string, len(rows))
+	for i, r := range rows {
 		texts[i] = r.Text
 	}
-	preds := model.PredictBatch(texts)
-	s := scoreIntents(testRows, preds)
+	return texts
+}
+
+// printIntents writes the report, and with --json the scores as one line.
+func printIntents(w io.Writer, f intentFlags, model *intent.Model, nExamples int, trainTime time.Duration, testRows []intent.Labeled, s intentScores) error {
 	th := model.Thresholds()
 	cal := model.Calibration()
-	s.Threshold = th.AutoAnswer
-
-	fmt.Fprintf(stdout, "train: %s, %d intents, %d learning phrases (%s), trained in %s\n",
-		*trainPath, len(model.Intents()), len(examples), shotsLabel(*shots), trainTime.Round(time.Millisecond))
-	fmt.Fprintf(stdout, "test:  %s, %d messages (%d match no intent)\n", *testPath, s.NTest, countNoMatch(testRows))
-	if *valPath != "" {
-		fmt.Fprintf(stdout, "thresholds chosen on %s (%d messages, %d match no intent)\n", *valPath, cal.HeldOut, cal.HeldOutNoMatch)
+	fmt.Fprintf(w, "train: %s, %d intents, %d learning phrases (%s), trained in %s\n",
+		f.trainPath, len(model.Intents()), nExamples, shotsLabel(f.shots), trainTime.Round(time.Millisecond))
+	fmt.Fprintf(w, "test:  %s, %d messages (%d match no intent)\n", f.testPath, s.NTest, countNoMatch(testRows))
+	if f.valPath != "" {
+		fmt.Fprintf(w, "thresholds chosen on %s (%d messages, %d match no intent)\n", f.valPath, cal.HeldOut, cal.HeldOutNoMatch)
 	} else {
-		fmt.Fprintf(stdout, "thresholds chosen by cross-validation on the learning phrases (%d held out, %d of them from intents left out, standing for messages that match none)\n",
+		fmt.Fprintf(w, "thresholds chosen by cross-validation on the learning phrases (%d held out, %d of them from intents left out, standing for messages that match none)\n",
 			cal.HeldOut, cal.HeldOutNoMatch)
 	}
-	fmt.Fprintf(stdout, "  auto_answer at confidence >= %.4f and margin >= %.2f; suggest above %.4f; temperature %.3g\n",
+	fmt.Fprintf(w, "  auto_answer at confidence >= %.4f and margin >= %.2f; suggest above %.4f; temperature %.3g\n",
 		th.AutoAnswer, th.MinMargin, th.Suggest, cal.Temperature)
-	fmt.Fprintf(stdout, "in-scope accuracy           %6.2f%%  (best intent right, messages of an intent)\n", 100*s.InScopeAccuracy)
-	fmt.Fprintf(stdout, "overall accuracy            %6.2f%%  (intent right and not no_match, or no_match for messages of no intent)\n", 100*s.Accuracy)
-	fmt.Fprintf(stdout, "no-match precision          %6.2f%%\n", 100*s.OOSPrecision)
-	fmt.Fprintf(stdout, "no-match recall             %6.2f%%\n", 100*s.OOSRecall)
-	fmt.Fprintf(stdout, "coverage at 90%% precision   %6.2f%%  (share of all messages answered automatically)\n", 100*s.CoverageAt90)
-	fmt.Fprintf(stdout, "precision at that threshold %6.2f%%  (share of automatic answers that are right)\n", 100*s.PrecisionAtThreshold)
-	fmt.Fprintf(stdout, "threshold                   %.4f\n", s.Threshold)
-	fmt.Fprintf(stdout, "n_test                      %d\n", s.NTest)
-	if *asJSON {
-		b, err := json.Marshal(s)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintln(stdout, string(b))
+	fmt.Fprintf(w, "in-scope accuracy           %6.2f%%  (best intent right, messages of an intent)\n", 100*s.InScopeAccuracy)
+	fmt.Fprintf(w, "overall accuracy            %6.2f%%  (intent right and not no_match, or no_match for messages of no intent)\n", 100*s.Accuracy)
+	fmt.Fprintf(w, "no-match precision          %6.2f%%\n", 100*s.OOSPrecision)
+	fmt.Fprintf(w, "no-match recall             %6.2f%%\n", 100*s.OOSRecall)
+	fmt.Fprintf(w, "coverage at 90%% precision   %6.2f%%  (share of all messages answered automatically)\n", 100*s.CoverageAt90)
+	fmt.Fprintf(w, "precision at that threshold %6.2f%%  (share of automatic answers that are right)\n", 100*s.PrecisionAtThreshold)
+	fmt.Fprintf(w, "threshold                   %.4f\n", s.Threshold)
+	fmt.Fprintf(w, "n_test                      %d\n", s.NTest)
+	if !f.asJSON {
+		return nil
 	}
+	b, err := json.Marshal(s)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(w, string(b))
 	return nil
 }
 

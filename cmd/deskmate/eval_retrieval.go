@@ -17,6 +17,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 
 	"github.com/deskmate/deskmate/account"
@@ -52,49 +54,35 @@ type evalQuery struct {
 	ArticleIDs []string `json:"article_ids"`
 }
 
+// retrievalFlags are the command line of `deskmate eval retrieval`.
+type retrievalFlags struct {
+	articlesPath, queriesPath      string
+	asJSON                         bool
+	limit, chunkSize               int
+	vectorWeight, textWeight, rrfK float64
+}
+
+// retrievalIngest is what loading the articles produced.
+type retrievalIngest struct {
+	// docArticle maps a knowledge document to the id of its article.
+	docArticle map[int64]string
+	chunks     int
+	took       time.Duration
+}
+
 // evalRetrieval loads articles into a temporary workspace and knowledge base
 // of the database Deskmate uses (DATABASE_URL, or the embedded one), through
 // the product's own ingestion jobs and search, runs every query and scores
 // the articles found. The workspace is deleted at the end, also after an
 // error or an interrupt.
 func evalRetrieval(ctx context.Context, cfg *config.Config, logger *slog.Logger, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("eval retrieval", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	articlesPath := fs.String("articles", "", "JSONL file of articles: {\"id\", \"title\", \"body\"} a line")
-	queriesPath := fs.String("queries", "", "JSONL file of queries: {\"query\", \"article_ids\": [...]} a line")
-	asJSON := fs.Bool("json", false, "end with one line of JSON")
-	limit := fs.Int("limit", 20, "chunks retrieved per query")
-	vectorWeight := fs.Float64("vector-weight", knowledge.DefaultVectorWeight, "weight of the vector ranking in the fusion (0: text only)")
-	textWeight := fs.Float64("text-weight", knowledge.DefaultTextWeight, "weight of the full-text ranking in the fusion (0: vectors only)")
-	rrfK := fs.Float64("rrf-k", knowledge.DefaultRRFK, "reciprocal rank fusion k")
-	chunkSize := fs.Int("chunk-size", knowledge.DefaultChunkSize, "knowledge base chunk size (characters)")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: deskmate eval retrieval --articles FILE --queries FILE [--json]")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
+	f, err := parseRetrievalFlags(args, stderr)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("eval retrieval: unexpected argument %q", fs.Arg(0))
-	}
-	if *articlesPath == "" || *queriesPath == "" {
-		fs.Usage()
-		return errors.New("eval retrieval: --articles and --queries are required")
-	}
-	if *limit < 5 || *limit > knowledge.MaxSearchLimit {
-		return fmt.Errorf("eval retrieval: --limit must be from 5 to %d", knowledge.MaxSearchLimit)
-	}
-	articles, err := readJSONL[evalArticle](*articlesPath)
+	articles, queries, err := readRetrievalSet(f)
 	if err != nil {
-		return fmt.Errorf("eval retrieval: %w", err)
-	}
-	queries, err := readJSONL[evalQuery](*queriesPath)
-	if err != nil {
-		return fmt.Errorf("eval retrieval: %w", err)
-	}
-	if len(articles) == 0 || len(queries) == 0 {
-		return errors.New("eval retrieval: no articles or no queries")
+		return err
 	}
 
 	rt, err := app.Open(ctx, cfg, logger, app.ApplyMigrations)
@@ -102,126 +90,231 @@ func evalRetrieval(ctx context.Context, cfg *config.Config, logger *slog.Logger,
 		return err
 	}
 	defer rt.Close(context.Background())
-
-	// A throwaway key: the temporary workspace keeps no secrets.
-	key, err := secret.GenerateKey()
+	kn, client, err := startEvalServices(ctx, cfg, rt.DB, logger, stderr)
 	if err != nil {
-		return err
-	}
-	svc, err := wire(cfg, rt.DB, wireOptions{box: secret.NewBox(key), logger: logger, workers: max(cfg.Workers, 2),
-		riverLog: newLogger(cfg, stderr, max(cfg.LogLevel, slog.LevelWarn)).With("component", "river"), periodic: []*river.PeriodicJob{}})
-	if err != nil {
-		return err
-	}
-	kn, client := svc.knowledge, svc.river
-	if err := client.Start(context.WithoutCancel(ctx)); err != nil {
 		return err
 	}
 	defer stopRiver(client, 10*time.Second, logger)
-
-	suffix := make([]byte, 4)
-	_, _ = rand.Read(suffix)
-	ws, err := store.CreateWorkspace(ctx, rt.DB.Pool, store.Workspace{Slug: "eval-" + hex.EncodeToString(suffix),
+	ws, err := store.CreateWorkspace(ctx, rt.DB.Pool, store.Workspace{Slug: "eval-" + randomSuffix(),
 		Name: "Retrieval eval (temporary)", ManagedTags: []string{}})
 	if err != nil {
 		return err
 	}
-	defer func() {
-		// Runs after an interrupt too: ctx is cancelled by then.
-		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-		defer cancel()
-		if err := store.DeleteWorkspace(cctx, rt.DB.Pool, ws.ID); err != nil {
-			logger.Error("could not delete the temporary workspace", "workspace_id", ws.ID, "slug", ws.Slug, "error", err)
-		}
-	}()
+	defer deleteEvalWorkspace(ctx, rt.DB.Pool, ws, logger)
 	actor := account.System(ws.ID, "deskmate eval retrieval")
-	name := "Eval articles"
-	kb, err := kn.CreateBase(ctx, actor, knowledge.BaseInput{Name: &name, ChunkSize: chunkSize})
+
+	ingest, err := ingestArticles(ctx, kn, actor, articles, f.chunkSize)
 	if err != nil {
 		return err
 	}
+	opts, err := f.searchOptions()
+	if err != nil {
+		return err
+	}
+	s, err := runRetrievalQueries(ctx, kn, actor, opts, queries, ingest.docArticle)
+	if err != nil {
+		return err
+	}
+	return printRetrieval(stdout, f, len(articles), ingest, rt.DB.Version(), s)
+}
 
-	start := time.Now()
-	docArticle := map[int64]string{}
-	for _, a := range articles {
-		d, err := kn.AddDocument(ctx, actor, kb.ID, knowledge.DocumentInput{Kind: knowledge.KindText, Title: a.Title, Text: a.Body})
-		if err != nil {
-			return fmt.Errorf("eval retrieval: article %s: %w", a.ID, err)
-		}
-		docArticle[d.ID] = a.ID
+// parseRetrievalFlags reads and checks the command line.
+func parseRetrievalFlags(args []string, stderr io.Writer) (retrievalFlags, error) {
+	var f retrievalFlags
+	fs := flag.NewFlagSet("eval retrieval", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&f.articlesPath, "articles", "", "JSONL file of articles: {\"id\", \"title\", \"body\"} a line")
+	fs.StringVar(&f.queriesPath, "queries", "", "JSONL file of queries: {\"query\", \"article_ids\": [...]} a line")
+	fs.BoolVar(&f.asJSON, "json", false, "end with one line of JSON")
+	fs.IntVar(&f.limit, "limit", 20, "chunks retrieved per query")
+	fs.Float64Var(&f.vectorWeight, "vector-weight", knowledge.DefaultVectorWeight, "weight of the vector ranking in the fusion (0: text only)")
+	fs.Float64Var(&f.textWeight, "text-weight", knowledge.DefaultTextWeight, "weight of the full-text ranking in the fusion (0: vectors only)")
+	fs.Float64Var(&f.rrfK, "rrf-k", knowledge.DefaultRRFK, "reciprocal rank fusion k")
+	fs.IntVar(&f.chunkSize, "chunk-size", knowledge.DefaultChunkSize, "knowledge base chunk size (characters)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: deskmate eval retrieval --articles FILE --queries FILE [--json]")
+		fs.PrintDefaults()
 	}
-	var progress knowledge.Progress
-	for {
-		if progress, err = kn.Progress(ctx, actor, kb.ID); err != nil {
-			return err
-		}
-		if !progress.Running {
-			break
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(100 * time.Millisecond):
-		}
+	if err := fs.Parse(args); err != nil {
+		return f, err
 	}
-	if progress.DocumentsFailed > 0 {
-		return fmt.Errorf("eval retrieval: %d articles failed to ingest", progress.DocumentsFailed)
+	if fs.NArg() > 0 {
+		return f, fmt.Errorf("eval retrieval: unexpected argument %q", fs.Arg(0))
 	}
-	ingestTime := time.Since(start)
+	if f.articlesPath == "" || f.queriesPath == "" {
+		fs.Usage()
+		return f, errors.New("eval retrieval: --articles and --queries are required")
+	}
+	if f.limit < 5 || f.limit > knowledge.MaxSearchLimit {
+		return f, fmt.Errorf("eval retrieval: --limit must be from 5 to %d", knowledge.MaxSearchLimit)
+	}
+	return f, nil
+}
 
-	if *vectorWeight <= 0 && *textWeight <= 0 {
-		return errors.New("eval retrieval: --vector-weight and --text-weight cannot both be 0")
+// searchOptions turns the fusion flags into search options. Here 0 leaves a
+// retriever out; in SearchOptions that is a negative weight.
+func (f retrievalFlags) searchOptions() (knowledge.SearchOptions, error) {
+	if f.vectorWeight <= 0 && f.textWeight <= 0 {
+		return knowledge.SearchOptions{}, errors.New("eval retrieval: --vector-weight and --text-weight cannot both be 0")
 	}
-	opts := knowledge.SearchOptions{Limit: *limit, VectorWeight: *vectorWeight, TextWeight: *textWeight, RRFK: *rrfK}
-	// Here 0 leaves a retriever out; in SearchOptions that is a negative weight.
+	opts := knowledge.SearchOptions{Limit: f.limit, VectorWeight: f.vectorWeight, TextWeight: f.textWeight, RRFK: f.rrfK}
 	if opts.VectorWeight == 0 {
 		opts.VectorWeight = -1
 	}
 	if opts.TextWeight == 0 {
 		opts.TextWeight = -1
 	}
+	return opts, nil
+}
+
+// readRetrievalSet reads the articles and the queries, neither may be empty.
+func readRetrievalSet(f retrievalFlags) ([]evalArticle, []evalQuery, error) {
+	articles, err := readJSONL[evalArticle](f.articlesPath)
+	if err != nil {
+		return nil, nil, fmt.Errorf("eval retrieval: %w", err)
+	}
+	queries, err := readJSONL[evalQuery](f.queriesPath)
+	if err != nil {
+		return nil, nil, fmt.Errorf("eval retrieval: %w", err)
+	}
+	if len(articles) == 0 || len(queries) == 0 {
+		return nil, nil, errors.New("eval retrieval: no articles or no queries")
+	}
+	return articles, queries, nil
+}
+
+// startEvalServices wires the services and starts the job queue that runs
+// the ingestion jobs; the caller stops it.
+func startEvalServices(ctx context.Context, cfg *config.Config, db *store.DB, logger *slog.Logger, stderr io.Writer) (*knowledge.Service, *river.Client[pgx.Tx], error) {
+	// A throwaway key: the temporary workspace keeps no secrets.
+	key, err := secret.GenerateKey()
+	if err != nil {
+		return nil, nil, err
+	}
+	svc, err := wire(cfg, db, wireOptions{box: secret.NewBox(key), logger: logger, workers: max(cfg.Workers, 2),
+		riverLog: newLogger(cfg, stderr, max(cfg.LogLevel, slog.LevelWarn)).With("component", "river"), periodic: []*river.PeriodicJob{}})
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := svc.river.Start(context.WithoutCancel(ctx)); err != nil {
+		return nil, nil, err
+	}
+	return svc.knowledge, svc.river, nil
+}
+
+func randomSuffix() string {
+	suffix := make([]byte, 4)
+	_, _ = rand.Read(suffix)
+	return hex.EncodeToString(suffix)
+}
+
+// deleteEvalWorkspace drops the temporary workspace with all it holds. It
+// runs after an interrupt too: ctx is cancelled by then.
+func deleteEvalWorkspace(ctx context.Context, pool *pgxpool.Pool, ws store.Workspace, logger *slog.Logger) {
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancel()
+	if err := store.DeleteWorkspace(cctx, pool, ws.ID); err != nil {
+		logger.Error("could not delete the temporary workspace", "workspace_id", ws.ID, "slug", ws.Slug, "error", err)
+	}
+}
+
+// ingestArticles adds every article as a document of a new knowledge base
+// and waits for the ingestion jobs to finish.
+func ingestArticles(ctx context.Context, kn *knowledge.Service, actor account.Actor, articles []evalArticle, chunkSize int) (retrievalIngest, error) {
+	name := "Eval articles"
+	kb, err := kn.CreateBase(ctx, actor, knowledge.BaseInput{Name: &name, ChunkSize: &chunkSize})
+	if err != nil {
+		return retrievalIngest{}, err
+	}
+	start := time.Now()
+	docArticle := map[int64]string{}
+	for _, a := range articles {
+		d, err := kn.AddDocument(ctx, actor, kb.ID, knowledge.DocumentInput{Kind: knowledge.KindText, Title: a.Title, Text: a.Body})
+		if err != nil {
+			return retrievalIngest{}, fmt.Errorf("eval retrieval: article %s: %w", a.ID, err)
+		}
+		docArticle[d.ID] = a.ID
+	}
+	progress, err := waitIngested(ctx, kn, actor, kb.ID)
+	if err != nil {
+		return retrievalIngest{}, err
+	}
+	if progress.DocumentsFailed > 0 {
+		return retrievalIngest{}, fmt.Errorf("eval retrieval: %d articles failed to ingest", progress.DocumentsFailed)
+	}
+	return retrievalIngest{docArticle: docArticle, chunks: progress.ChunksTotal, took: time.Since(start)}, nil
+}
+
+// waitIngested polls a knowledge base until no ingestion runs.
+func waitIngested(ctx context.Context, kn *knowledge.Service, actor account.Actor, baseID int64) (knowledge.Progress, error) {
+	for {
+		progress, err := kn.Progress(ctx, actor, baseID)
+		if err != nil || !progress.Running {
+			return progress, err
+		}
+		select {
+		case <-ctx.Done():
+			return progress, ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// runRetrievalQueries searches every query and scores the articles found,
+// with the latency of each search.
+func runRetrievalQueries(ctx context.Context, kn *knowledge.Service, actor account.Actor, opts knowledge.SearchOptions,
+	queries []evalQuery, docArticle map[int64]string) (retrievalScores, error) {
 	var s retrievalScores
 	var latencies []float64
 	for _, q := range queries {
 		if err := ctx.Err(); err != nil {
-			return err
+			return s, err
 		}
 		t0 := time.Now()
 		res, err := kn.Search(ctx, actor, q.Query, opts)
 		if err != nil {
-			return fmt.Errorf("eval retrieval: query %q: %w", q.Query, err)
+			return s, fmt.Errorf("eval retrieval: query %q: %w", q.Query, err)
 		}
 		latencies = append(latencies, float64(time.Since(t0).Microseconds())/1000)
-		// Chunks to articles, best rank first, each article once.
-		var ranked []string
-		seen := map[string]bool{}
-		for _, r := range res.Results {
-			if id := docArticle[r.DocumentID]; id != "" && !seen[id] {
-				seen[id] = true
-				ranked = append(ranked, id)
-			}
-		}
-		scoreRetrieval(&s, ranked, q.ArticleIDs)
+		scoreRetrieval(&s, rankedArticles(res.Results, docArticle), q.ArticleIDs)
 	}
 	n := float64(len(queries))
 	s.HitAt1, s.RecallAt5, s.MRR, s.NQueries = s.HitAt1/n, s.RecallAt5/n, s.MRR/n, len(queries)
 	s.P50MS, s.P99MS = percentile(latencies, 50), percentile(latencies, 99)
+	return s, nil
+}
 
-	fmt.Fprintf(stdout, "articles: %s, %d articles, %d chunks, ingested in %s (PostgreSQL %s)\n", *articlesPath, len(articles),
-		progress.ChunksTotal, ingestTime.Round(time.Millisecond), rt.DB.Version())
-	fmt.Fprintf(stdout, "queries:  %s, %d queries, top %d chunks each (vector weight %g, text weight %g, k %g)\n",
-		*queriesPath, len(queries), *limit, *vectorWeight, *textWeight, *rrfK)
-	fmt.Fprintf(stdout, "hit@1     %6.2f%%  (the first article found is a right one)\n", 100*s.HitAt1)
-	fmt.Fprintf(stdout, "recall@5  %6.2f%%  (share of the right articles among the first 5 found)\n", 100*s.RecallAt5)
-	fmt.Fprintf(stdout, "MRR       %7.4f\n", s.MRR)
-	fmt.Fprintf(stdout, "latency   p50 %.1f ms, p99 %.1f ms per query\n", s.P50MS, s.P99MS)
-	if *asJSON {
-		b, err := json.Marshal(s)
-		if err != nil {
-			return err
+// rankedArticles maps chunks to articles, best rank first, each article once.
+func rankedArticles(results []knowledge.SearchResult, docArticle map[int64]string) []string {
+	var ranked []string
+	seen := map[string]bool{}
+	for _, r := range results {
+		if id := docArticle[r.DocumentID]; id != "" && !seen[id] {
+			seen[id] = true
+			ranked = append(ranked, id)
 		}
-		fmt.Fprintln(stdout, string(b))
 	}
+	return ranked
+}
+
+// printRetrieval writes the report, and with --json the scores as one line.
+func printRetrieval(w io.Writer, f retrievalFlags, nArticles int, ingest retrievalIngest, pgVersion string, s retrievalScores) error {
+	fmt.Fprintf(w, "articles: %s, %d articles, %d chunks, ingested in %s (PostgreSQL %s)\n", f.articlesPath, nArticles,
+		ingest.chunks, ingest.took.Round(time.Millisecond), pgVersion)
+	fmt.Fprintf(w, "queries:  %s, %d queries, top %d chunks each (vector weight %g, text weight %g, k %g)\n",
+		f.queriesPath, s.NQueries, f.limit, f.vectorWeight, f.textWeight, f.rrfK)
+	fmt.Fprintf(w, "hit@1     %6.2f%%  (the first article found is a right one)\n", 100*s.HitAt1)
+	fmt.Fprintf(w, "recall@5  %6.2f%%  (share of the right articles among the first 5 found)\n", 100*s.RecallAt5)
+	fmt.Fprintf(w, "MRR       %7.4f\n", s.MRR)
+	fmt.Fprintf(w, "latency   p50 %.1f ms, p99 %.1f ms per query\n", s.P50MS, s.P99MS)
+	if !f.asJSON {
+		return nil
+	}
+	b, err := json.Marshal(s)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(w, string(b))
 	return nil
 }
 

@@ -14,16 +14,17 @@ import (
 	"github.com/deskmate/deskmate/internal/app"
 	"github.com/deskmate/deskmate/internal/buildinfo"
 	"github.com/deskmate/deskmate/server"
+	"github.com/deskmate/deskmate/store"
 	"github.com/deskmate/deskmate/web"
 )
 
-// serve runs workers and, with http, the web server until ctx is cancelled
+// serve runs workers and, withHTTP, the web server until ctx is cancelled
 // (SIGINT/SIGTERM), then shuts down in order: stop accepting and finish HTTP
 // requests, let running jobs finish (cancel them after the timeout), close the
 // pool, stop the embedded database.
-func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout, stderr io.Writer, http bool) error {
+func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout, stderr io.Writer, withHTTP bool) error {
 	var ln net.Listener
-	if http {
+	if withHTTP {
 		// Bind first: a port in use fails before anything else starts.
 		var err error
 		if ln, err = listen(cfg.Addr); err != nil {
@@ -32,11 +33,7 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout,
 		defer ln.Close()
 	}
 
-	policy := app.RequireCurrent
-	if cfg.AutoMigrate {
-		policy = app.ApplyMigrations
-	}
-	rt, err := app.Open(ctx, cfg, logger, policy)
+	rt, err := openServeRuntime(ctx, cfg, logger)
 	if err != nil {
 		return err
 	}
@@ -45,16 +42,57 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout,
 			logger.Error("shutdown", "error", err)
 		}
 	}()
-	if rt.Migrated != nil && rt.Migrated.Changed() {
-		logger.Info("database migrated", "applied", rt.Migrated.Applied, "river_applied", rt.Migrated.RiverApplied)
-	}
 	instance, err := rt.DB.EnsureInstance(ctx)
 	if err != nil {
 		return fmt.Errorf("read instance: %w", err)
 	}
-	box, err := app.OpenBox(cfg, logger)
+	svc, err := wireServe(ctx, cfg, rt.DB, logger, stderr)
 	if err != nil {
 		return err
+	}
+	// River's own context outlives the signal: shutdown stops it gracefully.
+	if err := svc.river.Start(context.WithoutCancel(ctx)); err != nil {
+		return fmt.Errorf("start job queue: %w", err)
+	}
+	defer stopRiver(svc.river, cfg.ShutdownTimeout, logger)
+
+	serveErr := make(chan error, 1)
+	var srv *server.Server
+	if withHTTP {
+		if srv, err = startWebServer(cfg, logger, stdout, rt, instance, svc, ln, serveErr); err != nil {
+			return err
+		}
+	} else if cfg.LogFormat == "text" {
+		fmt.Fprintln(stdout, "Deskmate worker is running")
+	}
+	logger.Info("started", "version", buildinfo.Version, "postgres", rt.DB.Version(), "embedded_db", rt.Embedded != nil,
+		"instance", instance.ID)
+	return awaitShutdown(ctx, cfg, logger, srv, serveErr)
+}
+
+// openServeRuntime opens the database, migrating it first when
+// DESKMATE_AUTO_MIGRATE allows, else refusing a stale schema.
+func openServeRuntime(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*app.Runtime, error) {
+	policy := app.RequireCurrent
+	if cfg.AutoMigrate {
+		policy = app.ApplyMigrations
+	}
+	rt, err := app.Open(ctx, cfg, logger, policy)
+	if err != nil {
+		return nil, err
+	}
+	if rt.Migrated != nil && rt.Migrated.Changed() {
+		logger.Info("database migrated", "applied", rt.Migrated.Applied, "river_applied", rt.Migrated.RiverApplied)
+	}
+	return rt, nil
+}
+
+// wireServe builds the services with the instance's secret box and creates
+// the instance owner from DESKMATE_ADMIN_EMAIL if there is none yet.
+func wireServe(ctx context.Context, cfg *config.Config, db *store.DB, logger *slog.Logger, stderr io.Writer) (*services, error) {
+	box, err := app.OpenBox(cfg, logger)
+	if err != nil {
+		return nil, err
 	}
 	// River reports routine activity at info level every few seconds; keep
 	// its warnings and errors unless debug logging is on.
@@ -62,52 +100,50 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout,
 	if cfg.LogLevel <= slog.LevelDebug {
 		riverLogger = logger.With("component", "river")
 	}
-	svc, err := wire(cfg, rt.DB, wireOptions{box: box, logger: logger, riverLog: riverLogger, workers: cfg.Workers})
+	svc, err := wire(cfg, db, wireOptions{box: box, logger: logger, riverLog: riverLogger, workers: cfg.Workers})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if cfg.AdminEmail != "" {
 		created, err := svc.accounts.Bootstrap(ctx, cfg.AdminEmail, cfg.AdminPassword)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if created {
 			logger.Info("created the instance owner from DESKMATE_ADMIN_EMAIL", "email", cfg.AdminEmail)
 		}
 	}
-	riverClient := svc.river
-	// River's own context outlives the signal: shutdown stops it gracefully.
-	if err := riverClient.Start(context.WithoutCancel(ctx)); err != nil {
-		return fmt.Errorf("start job queue: %w", err)
-	}
-	defer stopRiver(riverClient, cfg.ShutdownTimeout, logger)
+	return svc, nil
+}
 
-	serveErr := make(chan error, 1)
-	var srv *server.Server
-	if http {
-		files, built := web.Dist()
-		if !built {
-			logger.Warn("UI not built: run make web")
-		}
-		srv, err = server.New(server.Deps{
-			Logger: logger, DB: rt.DB, EmbeddedDB: rt.Embedded != nil, River: riverClient, Instance: instance,
-			Accounts: svc.accounts, Workspaces: svc.workspaces, Knowledge: svc.knowledge, Automations: svc.automations,
-			BodyLimit: cfg.BodyLimit, TrustedProxies: cfg.TrustedProxies, Web: files, WebBuilt: built,
-		})
-		if err != nil {
-			return err
-		}
-		go func() { serveErr <- srv.Serve(ln) }()
-		if cfg.LogFormat == "text" {
-			fmt.Fprintf(stdout, "Deskmate is ready: %s\n", displayURL(ln.Addr()))
-		}
-		logger.Info("listening", "url", displayURL(ln.Addr()))
-	} else if cfg.LogFormat == "text" {
-		fmt.Fprintln(stdout, "Deskmate worker is running")
+// startWebServer serves the API and the UI on ln in the background; the
+// error that ends serving goes to serveErr.
+func startWebServer(cfg *config.Config, logger *slog.Logger, stdout io.Writer, rt *app.Runtime, instance store.Instance,
+	svc *services, ln net.Listener, serveErr chan<- error) (*server.Server, error) {
+	files, built := web.Dist()
+	if !built {
+		logger.Warn("UI not built: run make web")
 	}
-	logger.Info("started", "version", buildinfo.Version, "postgres", rt.DB.Version(), "embedded_db", rt.Embedded != nil,
-		"instance", instance.ID)
+	srv, err := server.New(server.Deps{
+		Logger: logger, DB: rt.DB, EmbeddedDB: rt.Embedded != nil, River: svc.river, Instance: instance,
+		Accounts: svc.accounts, Workspaces: svc.workspaces, Knowledge: svc.knowledge, Automations: svc.automations,
+		BodyLimit: cfg.BodyLimit, TrustedProxies: cfg.TrustedProxies, Web: files, WebBuilt: built,
+	})
+	if err != nil {
+		return nil, err
+	}
+	go func() { serveErr <- srv.Serve(ln) }()
+	if cfg.LogFormat == "text" {
+		fmt.Fprintf(stdout, "Deskmate is ready: %s\n", displayURL(ln.Addr()))
+	}
+	logger.Info("listening", "url", displayURL(ln.Addr()))
+	return srv, nil
+}
 
+// awaitShutdown waits for ctx to be cancelled, then finishes the HTTP
+// requests in flight (srv is nil without HTTP), or returns the error that
+// stopped the web server.
+func awaitShutdown(ctx context.Context, cfg *config.Config, logger *slog.Logger, srv *server.Server, serveErr <-chan error) error {
 	select {
 	case <-ctx.Done():
 		logger.Info("shutting down", "timeout", cfg.ShutdownTimeout)

@@ -13,12 +13,8 @@ import (
 	"unicode/utf8"
 )
 
-const (
-	// MaxURLLength is the longest URL the guard accepts, in bytes.
-	MaxURLLength = 2048
-	// MaxRedirects is how many redirects the Client follows.
-	MaxRedirects = 5
-)
+// MaxURLLength is the longest URL the guard accepts, in bytes.
+const MaxURLLength = 2048
 
 // Resolver looks up the IP addresses of a host name.
 type Resolver func(ctx context.Context, host string) ([]netip.Addr, error)
@@ -82,16 +78,7 @@ func New(allow []string, opts ...Option) (*Guard, error) {
 	for _, o := range opts {
 		o(g)
 	}
-	g.transport = &http.Transport{
-		Proxy:                  nil, // never take a proxy from the environment
-		DialContext:            g.DialContext,
-		ForceAttemptHTTP2:      true,
-		MaxIdleConns:           100,
-		IdleConnTimeout:        90 * time.Second,
-		TLSHandshakeTimeout:    10 * time.Second,
-		ExpectContinueTimeout:  time.Second,
-		MaxResponseHeaderBytes: 1 << 20,
-	}
+	g.transport = newTransport(g.DialContext)
 	return g, nil
 }
 
@@ -423,41 +410,6 @@ func (g *Guard) DialContext(ctx context.Context, network, addr string) (net.Conn
 	return nil, lastErr
 }
 
-// Client returns an *http.Client whose transport uses DialContext (no proxy
-// from the environment), checks every request URL and every redirect (at
-// most 5, no https→http), and has the given overall timeout (0 means none).
-// Clients from one Guard share a connection pool.
-func (g *Guard) Client(timeout time.Duration) *http.Client {
-	return &http.Client{
-		Transport:     &guardedTransport{g: g, base: g.transport},
-		CheckRedirect: g.checkRedirect,
-		Timeout:       timeout,
-	}
-}
-
-func (g *Guard) checkRedirect(req *http.Request, via []*http.Request) error {
-	if len(via) > MaxRedirects {
-		return fmt.Errorf("stopped after %d redirects", MaxRedirects)
-	}
-	s := urlSubject(req.URL.Redacted())
-	if req.URL.Scheme != "https" {
-		for _, prev := range via {
-			if prev.URL.Scheme == "https" {
-				return s.refuse(req.URL.Hostname(), "redirect from https to http is not allowed")
-			}
-		}
-	}
-	_, err := g.checkRequestURL(req.URL)
-	return err
-}
-
-// checkRequestURL runs the checks that need no DNS on a parsed URL, whose
-// String() is the form that is sent; the addresses of host names are
-// checked when dialing.
-func (g *Guard) checkRequestURL(u *url.URL) (hostInfo, error) {
-	return g.checkCanonical(u, u.String())
-}
-
 // checkCanonical is checkRequestURL given u.String().
 func (g *Guard) checkCanonical(u *url.URL, str string) (hostInfo, error) {
 	if len(str) > MaxURLLength {
@@ -474,24 +426,3 @@ func redacted(u *url.URL, str string) string {
 	}
 	return str
 }
-
-// guardedTransport checks each request URL before handing it to the
-// transport, whose dialer checks the addresses.
-type guardedTransport struct {
-	g    *Guard
-	base *http.Transport
-}
-
-func (t *guardedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if _, err := t.g.checkRequestURL(req.URL); err != nil {
-		if req.Body != nil {
-			req.Body.Close()
-		}
-		return nil, err
-	}
-	return t.base.RoundTrip(req)
-}
-
-// CloseIdleConnections lets http.Client.CloseIdleConnections reach the
-// shared transport.
-func (t *guardedTransport) CloseIdleConnections() { t.base.CloseIdleConnections() }

@@ -113,27 +113,55 @@ func parsePDFInChild(input []byte) (out []byte, err error) {
 // parsePDF reads a PDF in this process; call it only in a sandbox child.
 func parsePDF(filename string, data []byte) (Parsed, error) {
 	name := displayName(filename, "PDF")
+	r, err := openPDF(data, name)
+	if err != nil {
+		return Parsed{}, err
+	}
+	lines, err := pdfTextLines(r, name)
+	if err != nil {
+		return Parsed{}, err
+	}
+	title := strings.TrimSpace(r.Trailer().Key("Info").Key("Title").Text())
+	p := pdfSections(lines, title, pdfHeadingLevel(lines))
+	if p.Title == "" {
+		p.Title = strings.TrimSuffix(path.Base(filename), path.Ext(filename))
+	}
+	return p, nil
+}
+
+// openPDF opens data as a PDF, telling an encrypted file from a damaged one.
+func openPDF(data []byte, name string) (*pdf.Reader, error) {
 	r, err := pdf.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		if strings.Contains(strings.ToLower(err.Error()), "encrypt") || strings.Contains(err.Error(), "password") {
-			return Parsed{}, Errorf("%s is encrypted: upload a copy without a password", name)
+			return nil, Errorf("%s is encrypted: upload a copy without a password", name)
 		}
-		return Parsed{}, Errorf("%s could not be read as a PDF: %v", name, err)
+		return nil, Errorf("%s could not be read as a PDF: %v", name, err)
 	}
+	return r, nil
+}
+
+// pdfTextLines returns the lines of text of every page, in order; a PDF
+// without any is an error.
+func pdfTextLines(r *pdf.Reader, name string) ([]pdfLine, error) {
 	pages, err := pdfPages(r, name)
 	if err != nil {
-		return Parsed{}, err
+		return nil, err
 	}
 	var lines []pdfLine
 	for i, p := range pages {
 		lines = append(lines, pdfPageLines(p.Content().Text, i+1)...)
 	}
 	if len(lines) == 0 {
-		return Parsed{}, Errorf("%s has no text that can be extracted (a scanned document? Deskmate does not read text in images)", name)
+		return nil, Errorf("%s has no text that can be extracted (a scanned document? Deskmate does not read text in images)", name)
 	}
-	title := strings.TrimSpace(r.Trailer().Key("Info").Key("Title").Text())
+	return lines, nil
+}
 
-	// The body size is the one most characters are set in.
+// pdfHeadingLevel returns the heading level (1 to 3) of a font size, or 0
+// for text. The body size is the one most characters are set in; sizes at
+// least 15% larger are headings, the largest at level 1.
+func pdfHeadingLevel(lines []pdfLine) func(size float64) int {
 	chars := map[float64]int{}
 	for _, l := range lines {
 		chars[l.size] += len(l.text)
@@ -151,7 +179,7 @@ func parsePDF(filename string, data []byte) (Parsed, error) {
 		}
 	}
 	sort.Sort(sort.Reverse(sort.Float64Slice(headingSizes)))
-	level := func(size float64) int {
+	return func(size float64) int {
 		for i, s := range headingSizes {
 			if s == size {
 				return min(i+1, 3)
@@ -159,7 +187,12 @@ func parsePDF(filename string, data []byte) (Parsed, error) {
 		}
 		return 0
 	}
+}
 
+// pdfSections groups the lines into paragraphs under their headings; each
+// section is anchored to the page it starts on. title is the document's
+// Title property, possibly empty.
+func pdfSections(lines []pdfLine, title string, level func(size float64) int) Parsed {
 	b := newSectionBuilder()
 	b.anchored = false
 	if title != "" {
@@ -207,11 +240,7 @@ func parsePDF(filename string, data []byte) (Parsed, error) {
 		prev, lastWasHeading = l, false
 	}
 	flush()
-	p := b.done()
-	if p.Title == "" {
-		p.Title = strings.TrimSuffix(path.Base(filename), path.Ext(filename))
-	}
-	return p, nil
+	return b.done()
 }
 
 // pdfPages returns the pages of r in order. It walks the page tree itself
