@@ -3,9 +3,9 @@ package automation
 import (
 	"context"
 	"errors"
-	"github.com/deskmate/deskmate/account"
 	"strconv"
 
+	"github.com/deskmate/deskmate/account"
 	"github.com/deskmate/deskmate/intent"
 	"github.com/deskmate/deskmate/store"
 )

@@ -2,7 +2,6 @@ package jobs_test
 
 import (
 	"context"
-	"github.com/deskmate/deskmate/account"
 	"testing"
 	"time"
 
@@ -10,6 +9,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 	"github.com/stretchr/testify/require"
 
+	"github.com/deskmate/deskmate/account"
 	"github.com/deskmate/deskmate/internal/testdb"
 	"github.com/deskmate/deskmate/jobs"
 	"github.com/deskmate/deskmate/knowledge"

@@ -2,11 +2,11 @@ package knowledge
 
 import (
 	"context"
-	"github.com/deskmate/deskmate/account"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/deskmate/deskmate/account"
 	"github.com/deskmate/deskmate/internal/validate"
 	"github.com/deskmate/deskmate/store"
 )

@@ -2,10 +2,11 @@ package knowledge
 
 import (
 	"crypto/sha256"
-	"github.com/deskmate/deskmate/knowledge/parser"
 	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/deskmate/deskmate/knowledge/parser"
 )
 
 // Chunking defaults and limits, in characters.

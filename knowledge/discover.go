@@ -3,10 +3,10 @@ package knowledge
 import (
 	"context"
 	"crypto/sha256"
-	"github.com/deskmate/deskmate/knowledge/web"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/deskmate/deskmate/knowledge/web"
 	"github.com/deskmate/deskmate/store"
 )
 

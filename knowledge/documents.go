@@ -4,9 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/deskmate/deskmate/account"
-	"github.com/deskmate/deskmate/knowledge/parser"
-	"github.com/deskmate/deskmate/knowledge/web"
 	"net/url"
 	"path"
 	"strings"
@@ -14,8 +11,11 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/deskmate/deskmate/account"
 	"github.com/deskmate/deskmate/internal/netguard"
 	"github.com/deskmate/deskmate/internal/validate"
+	"github.com/deskmate/deskmate/knowledge/parser"
+	"github.com/deskmate/deskmate/knowledge/web"
 	"github.com/deskmate/deskmate/store"
 )
 

@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/deskmate/deskmate/account"
 	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/deskmate/deskmate/account"
 	"github.com/deskmate/deskmate/llm"
 	"github.com/deskmate/deskmate/store"
 	"github.com/deskmate/deskmate/workspace"

@@ -5,13 +5,13 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
-	"github.com/deskmate/deskmate/knowledge/parser"
-	"github.com/deskmate/deskmate/knowledge/web"
 	"path"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/deskmate/deskmate/knowledge/parser"
+	"github.com/deskmate/deskmate/knowledge/web"
 	"github.com/deskmate/deskmate/llm"
 	"github.com/deskmate/deskmate/store"
 )

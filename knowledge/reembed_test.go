@@ -2,7 +2,6 @@ package knowledge_test
 
 import (
 	"encoding/json"
-	"github.com/deskmate/deskmate/account"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +12,7 @@ import (
 	"github.com/ollama/ollama/api"
 	"github.com/stretchr/testify/require"
 
+	"github.com/deskmate/deskmate/account"
 	"github.com/deskmate/deskmate/knowledge"
 	"github.com/deskmate/deskmate/llm"
 	"github.com/deskmate/deskmate/store"

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
-	"github.com/deskmate/deskmate/account"
 	"math/rand/v2"
 	"os"
 	"sort"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/deskmate/deskmate/account"
 	"github.com/deskmate/deskmate/internal/secret"
 	"github.com/deskmate/deskmate/internal/testdb"
 	"github.com/deskmate/deskmate/knowledge"

@@ -3,8 +3,6 @@ package knowledge
 import (
 	"context"
 	"errors"
-	"github.com/deskmate/deskmate/account"
-	"github.com/deskmate/deskmate/knowledge/web"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -12,8 +10,10 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/deskmate/deskmate/account"
 	"github.com/deskmate/deskmate/internal/netguard"
 	"github.com/deskmate/deskmate/internal/secret"
+	"github.com/deskmate/deskmate/knowledge/web"
 	"github.com/deskmate/deskmate/llm"
 	"github.com/deskmate/deskmate/store"
 	"github.com/deskmate/deskmate/workspace"

@@ -7,7 +7,6 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
-	"github.com/deskmate/deskmate/knowledge/parser"
 	"io"
 	"net/url"
 	"path"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/deskmate/deskmate/internal/netguard"
+	"github.com/deskmate/deskmate/knowledge/parser"
 )
 
 // Crawl and sitemap limits.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/deskmate/deskmate/knowledge/parser"
 	"io"
 	"mime"
 	"net/http"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/deskmate/deskmate/internal/buildinfo"
 	"github.com/deskmate/deskmate/internal/netguard"
+	"github.com/deskmate/deskmate/knowledge/parser"
 )
 
 // Limits of web fetches.

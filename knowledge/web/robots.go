@@ -1,10 +1,11 @@
 package web
 
 import (
-	"github.com/deskmate/deskmate/knowledge/parser"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/deskmate/deskmate/knowledge/parser"
 )
 
 // robotsToken is the product token Deskmate looks for in robots.txt.
