@@ -2,10 +2,11 @@ package llm
 
 import (
 	"context"
-	"github.com/deskmate/deskmate/lang"
 	"hash/fnv"
 	"math"
 	"strings"
+
+	"github.com/deskmate/deskmate/lang"
 )
 
 // BuiltinModel names the built-in embedder and its feature version.
