@@ -16,6 +16,7 @@ import (
 	"github.com/deskmate/deskmate/account"
 	"github.com/deskmate/deskmate/intent"
 	"github.com/deskmate/deskmate/internal/validate"
+	"github.com/deskmate/deskmate/lang"
 	"github.com/deskmate/deskmate/store"
 )
 
@@ -316,7 +317,7 @@ func nearDuplicates(automations []store.Automation) []Warning {
 	for i := range all {
 		for j := i + 1; j < len(all); j++ {
 			x, y := all[i], all[j]
-			if x.owner == y.owner || jaccard(x.words, y.words) < NearDuplicateSimilarity {
+			if x.owner == y.owner || lang.Jaccard(x.words, y.words) < NearDuplicateSimilarity {
 				continue
 			}
 			k := pair{x.owner, y.owner}
@@ -346,17 +347,4 @@ func wordSet(s string) map[string]bool {
 		out[w] = true
 	}
 	return out
-}
-
-func jaccard(a, b map[string]bool) float64 {
-	if len(a) == 0 || len(b) == 0 {
-		return 0
-	}
-	inter := 0
-	for w := range a {
-		if b[w] {
-			inter++
-		}
-	}
-	return float64(inter) / float64(len(a)+len(b)-inter)
 }

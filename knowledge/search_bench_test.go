@@ -2,19 +2,15 @@ package knowledge_test
 
 import (
 	"context"
-	"crypto/sha256"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/deskmate/deskmate/account"
+	"github.com/deskmate/deskmate/internal/benchdata"
 	"github.com/deskmate/deskmate/internal/secret"
 	"github.com/deskmate/deskmate/internal/testdb"
 	"github.com/deskmate/deskmate/knowledge"
@@ -30,38 +26,14 @@ import (
 // The 100k-chunk search benchmark takes many minutes on the embedded
 // database; it runs only with DESKMATE_BENCH_100K=1.
 
-// recordQueue keeps the ingest tasks instead of queueing jobs: the
-// benchmarks call Ingest themselves.
-type recordQueue struct {
-	mu    sync.Mutex
-	tasks []knowledge.IngestTask
-}
-
-func (q *recordQueue) Ingest(_ context.Context, _ pgx.Tx, t []knowledge.IngestTask) error {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	q.tasks = append(q.tasks, t...)
-	return nil
-}
-func (q *recordQueue) Reembed(context.Context, pgx.Tx, int64, string) error   { return nil }
-func (q *recordQueue) Relanguage(context.Context, pgx.Tx, int64, int64) error { return nil }
-
-func (q *recordQueue) take() []knowledge.IngestTask {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	t := q.tasks
-	q.tasks = nil
-	return t
-}
-
 type benchEnv struct {
 	ctx  context.Context
 	db   *store.DB
 	svc  *knowledge.Service
-	q    *recordQueue
+	q    *benchdata.Queue
 	ws   int64
 	kb   int64
-	text *textGen
+	text *benchdata.Text
 }
 
 func benchSetup(b *testing.B) *benchEnv {
@@ -72,7 +44,7 @@ func benchSetup(b *testing.B) *benchEnv {
 	if err != nil {
 		b.Fatal(err)
 	}
-	q := &recordQueue{}
+	q := &benchdata.Queue{}
 	models, err := workspace.New(workspace.Options{DB: db, Box: secret.NewBox(key)})
 	if err != nil {
 		b.Fatal(err)
@@ -90,101 +62,7 @@ func benchSetup(b *testing.B) *benchEnv {
 	if err != nil {
 		b.Fatal(err)
 	}
-	return &benchEnv{ctx: ctx, db: db, svc: svc, q: q, ws: w.ID, kb: kb.ID, text: newTextGen(42)}
-}
-
-// textGen writes support-article-like text: each document is about one of
-// a few hundred topics, whose words make up part of its sentences; the rest
-// is drawn from a shared vocabulary with a Zipf distribution. Queries are a
-// few words of a sentence about a topic, as a user would type them.
-type textGen struct {
-	r      *rand.Rand
-	zipf   *rand.Zipf
-	vocab  []string
-	topics [][]string
-	topic  int
-}
-
-func newTextGen(seed uint64) *textGen {
-	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	common := strings.Fields(`the a to of and you your is in for on can it with this be order account
-		if we our are will from at or by as not have when please any after before within into its more`)
-	domain := strings.Fields(`refund return shipping delivery parcel tracking invoice payment card password login
-		subscription plan upgrade downgrade cancel warranty repair replacement exchange size colour discount coupon
-		gift voucher points loyalty address courier customs duty tax receipt email notification app mobile browser
-		cookie privacy data export import integration webhook api token workspace team member role admin billing
-		trial renewal charge declined fraud chargeback dispute store pickup locker stock backorder preorder bundle`)
-	vocab := append([]string{}, common...)
-	vocab = append(vocab, domain...)
-	syll := []string{"ka", "lo", "mi", "ne", "ru", "ta", "vo", "zi", "pe", "sa", "do", "fi", "gu", "ha", "je", "ko"}
-	seen := map[string]bool{}
-	for len(vocab) < 8000 {
-		n := 2 + r.IntN(3)
-		var w strings.Builder
-		for i := 0; i < n; i++ {
-			w.WriteString(syll[r.IntN(len(syll))])
-		}
-		if !seen[w.String()] {
-			seen[w.String()] = true
-			vocab = append(vocab, w.String())
-		}
-	}
-	g := &textGen{r: r, zipf: rand.NewZipf(r, 1.1, 2, uint64(len(vocab)-1)), vocab: vocab}
-	for i := 0; i < 400; i++ {
-		words := make([]string, 30)
-		for j := range words {
-			words[j] = vocab[len(common)+r.IntN(len(vocab)-len(common))]
-		}
-		g.topics = append(g.topics, words)
-	}
-	return g
-}
-
-// newTopic picks the topic of the next document or query.
-func (g *textGen) newTopic() { g.topic = g.r.IntN(len(g.topics)) }
-
-func (g *textGen) sentence() string {
-	n := 8 + g.r.IntN(14)
-	words := make([]string, n)
-	for i := range words {
-		if g.r.IntN(10) < 4 {
-			t := g.topics[g.topic]
-			words[i] = t[g.r.IntN(len(t))]
-		} else {
-			words[i] = g.vocab[g.zipf.Uint64()]
-		}
-	}
-	words[0] = strings.ToUpper(words[0][:1]) + words[0][1:]
-	return strings.Join(words, " ") + "."
-}
-
-func (g *textGen) paragraph() string {
-	n := 3 + g.r.IntN(4)
-	s := make([]string, n)
-	for i := range s {
-		s[i] = g.sentence()
-	}
-	return strings.Join(s, " ")
-}
-
-// article is Markdown with a few sections of one or two paragraphs, on a new topic.
-func (g *textGen) article() string {
-	g.newTopic()
-	var b strings.Builder
-	for i := 0; i < 3+g.r.IntN(4); i++ {
-		fmt.Fprintf(&b, "## %s\n\n", strings.TrimSuffix(g.sentence(), "."))
-		for j := 0; j < 1+g.r.IntN(2); j++ {
-			b.WriteString(g.paragraph() + "\n\n")
-		}
-	}
-	return b.String()
-}
-
-// query is a few words of a sentence about some topic.
-func (g *textGen) query() string {
-	g.newTopic()
-	w := strings.Fields(strings.TrimSuffix(g.sentence(), "."))
-	return strings.Join(w[:min(len(w), 4+g.r.IntN(4))], " ")
+	return &benchEnv{ctx: ctx, db: db, svc: svc, q: q, ws: w.ID, kb: kb.ID, text: benchdata.NewText(42)}
 }
 
 // ingest adds n articles through the service and ingests them as the job
@@ -193,12 +71,12 @@ func (e *benchEnv) ingest(b *testing.B, n int) int {
 	b.Helper()
 	for i := 0; i < n; i++ {
 		_, err := e.svc.AddDocument(e.ctx, account.System(e.ws, "bench"), e.kb, knowledge.DocumentInput{
-			Kind: knowledge.KindText, Title: strings.TrimSuffix(e.text.sentence(), "."), Text: e.text.article()})
+			Kind: knowledge.KindText, Title: strings.TrimSuffix(e.text.Sentence(), "."), Text: e.text.Article()})
 		if err != nil {
 			b.Fatal(err)
 		}
 	}
-	for _, t := range e.q.take() {
+	for _, t := range e.q.Take() {
 		if err := e.svc.Ingest(e.ctx, t, true); err != nil {
 			b.Fatal(err)
 		}
@@ -244,7 +122,7 @@ func benchmarkSearch(b *testing.B, n int) {
 	e.bulkLoad(b, n)
 	queries := make([]string, 200)
 	for i := range queries {
-		queries[i] = e.text.query()
+		queries[i] = e.text.Query()
 	}
 	emb := llm.NewBuiltin()
 
@@ -315,70 +193,14 @@ func textTop(b *testing.B, e *benchEnv, scope store.SearchScope, q string) {
 	}
 }
 
-// bulkLoad writes n chunks (documents of about 20 sections) with built-in
-// vectors by COPY, without the vector index, then builds it.
+// bulkLoad writes n chunks with built-in vectors (benchdata.BulkLoad).
 func (e *benchEnv) bulkLoad(b *testing.B, n int) {
 	b.Helper()
-	start := time.Now()
-	if err := store.DropEmbeddingIndexIfUnused(e.ctx, e.db, llm.BuiltinModel, llm.BuiltinDimensions); err != nil {
+	l, err := benchdata.BulkLoad(e.ctx, e.db, e.svc, e.q, e.ws, e.kb, e.text, n)
+	if err != nil {
 		b.Fatal(err)
 	}
-	emb := llm.NewBuiltin()
-	for done := 0; done < n; {
-		e.text.newTopic()
-		d, err := e.svc.AddDocument(e.ctx, account.System(e.ws, "bench"), e.kb, knowledge.DocumentInput{
-			Kind: knowledge.KindText, Title: strings.TrimSuffix(e.text.sentence(), "."), Text: "bulk"})
-		if err != nil {
-			b.Fatal(err)
-		}
-		task := e.q.take()[0]
-		var chunks []store.KnowledgeChunk
-		for i := 0; i < min(20, n-done); i++ {
-			text := e.text.paragraph()
-			path := d.Title + knowledge.TitleSeparator + strings.TrimSuffix(e.text.sentence(), ".")
-			h := sha256.Sum256([]byte(path + "\n\n" + text))
-			chunks = append(chunks, store.KnowledgeChunk{WorkspaceID: e.ws, KnowledgeBaseID: e.kb, DocumentID: d.ID, Ord: i,
-				TitlePath: path, Content: text, ContentHash: h[:], Language: "english"})
-		}
-		err = e.db.InTx(e.ctx, func(tx pgx.Tx) error {
-			_, err := store.ApplyChunkChanges(e.ctx, tx, d.ID, task.RunID, store.ChunkChanges{Insert: chunks})
-			return err
-		})
-		if err != nil {
-			b.Fatal(err)
-		}
-		cs, err := store.DocumentChunksWithoutVector(e.ctx, e.db.Pool, d.ID, llm.BuiltinModel, 0, 1000)
-		if err != nil {
-			b.Fatal(err)
-		}
-		rows := make([]store.Embedding, len(cs))
-		for i, c := range cs {
-			rows[i] = store.Embedding{ChunkID: c.ID, WorkspaceID: e.ws, KnowledgeBaseID: c.KnowledgeBaseID, DocumentID: c.DocumentID,
-				Model: llm.BuiltinModel, Vector: emb.Vector(c.TitlePath + "\n\n" + c.Content)}
-		}
-		if err := store.CopyEmbeddings(e.ctx, e.db.Pool, rows); err != nil {
-			b.Fatal(err)
-		}
-		if err := store.FinishKnowledgeDocument(e.ctx, e.db.Pool, d.ID, task.RunID, store.DocumentOutcome{}); err != nil {
-			b.Fatal(err)
-		}
-		done += len(chunks)
-	}
-	loaded := time.Since(start)
-	t0 := time.Now()
-	if _, err := store.EnsureEmbeddingIndex(e.ctx, e.db, llm.BuiltinModel, llm.BuiltinDimensions); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := store.EnsureKnowledgeEmbedder(e.ctx, e.db.Pool, e.ws, llm.BuiltinModel, store.EmbedderSpec{Provider: "builtin"}); err != nil {
-		b.Fatal(err)
-	}
-	if err := store.SetActiveDims(e.ctx, e.db.Pool, e.ws, llm.BuiltinModel, llm.BuiltinDimensions); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := e.db.Pool.Exec(e.ctx, `ANALYZE knowledge_chunks, knowledge_embeddings, knowledge_documents`); err != nil {
-		b.Fatal(err)
-	}
-	b.Logf("%d chunks loaded in %s, HNSW index built in %s", n, loaded.Round(time.Millisecond), time.Since(t0).Round(time.Millisecond))
+	b.Logf("%d chunks loaded in %s, HNSW index built in %s", n, l.Load.Round(time.Millisecond), l.IndexBy.Round(time.Millisecond))
 }
 
 // vectorTop returns the 10 nearest chunks through the HNSW index with

@@ -90,6 +90,7 @@ type Service struct {
 
 	indexes   sync.Map // "model/dims" → time the index was last ensured
 	reembeds  sync.Map // workspace id → *sync.Mutex: one re-embed at a time per workspace
+	terms     sync.Map // workspace id → *cachedTerms
 	iterative struct {
 		once sync.Once
 		ok   bool

@@ -76,3 +76,29 @@ var stopwords = func() map[string]bool {
 
 // IsStopword reports whether w (lower case) is a frequent function word.
 func IsStopword(w string) bool { return stopwords[w] }
+
+// StemSet is the set of stems of a text's content words (stopwords left out).
+func StemSet(text string) map[string]bool {
+	out := map[string]bool{}
+	for _, w := range Words(text) {
+		if !IsStopword(w) {
+			out[Stem(w)] = true
+		}
+	}
+	return out
+}
+
+// Jaccard is the Jaccard similarity of two sets: shared over all elements, 0
+// when either is empty.
+func Jaccard(a, b map[string]bool) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	shared := 0
+	for w := range a {
+		if b[w] {
+			shared++
+		}
+	}
+	return float64(shared) / float64(len(a)+len(b)-shared)
+}

@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/deskmate/deskmate/account"
+	"github.com/deskmate/deskmate/agent"
 	"github.com/deskmate/deskmate/automation"
 	"github.com/deskmate/deskmate/internal/netguard"
 	"github.com/deskmate/deskmate/internal/secret"
@@ -82,11 +83,13 @@ func testDeps(t *testing.T, db *store.DB, logger *slog.Logger, g guards) server.
 	require.NoError(t, err)
 	accounts, err := account.New(account.Options{DB: db, Logger: logger})
 	require.NoError(t, err)
+	ag, err := agent.New(agent.Options{DB: db, Automations: au, Knowledge: kn, Workspaces: ws, ModelGuard: g.model, Logger: logger})
+	require.NoError(t, err)
 	client, err := jobs.NewClient(db, jobs.Options{Periodic: []*river.PeriodicJob{}, Logger: logger,
 		Services: jobs.Services{Knowledge: kn, Automations: au}})
 	require.NoError(t, err)
 	return server.Deps{Logger: logger, DB: db, River: client, Web: webApp, WebBuilt: true,
-		Accounts: accounts, Workspaces: ws, Knowledge: kn, Automations: au}
+		Accounts: accounts, Workspaces: ws, Knowledge: kn, Automations: au, Agent: ag}
 }
 
 // newAPI builds the server with the guards given (none: nothing internal is

@@ -92,6 +92,19 @@ func (s *Server) routes(app *fiber.App) {
 	ws.Get("/knowledge-bases/:base_id/documents/:document_id/chunks", s.documentChunks)
 	ws.Post("/knowledge/search", s.searchKnowledge)
 
+	ws.Post("/playground/messages", s.playgroundMessage)
+	ws.Delete("/playground/conversations/:conversation_id", s.playgroundReset)
+	ws.Post("/playground/conversations/:conversation_id/return", s.returnToBot)
+	ws.Get("/runs", s.listRuns)
+	ws.Get("/runs/:run_id", s.getRun)
+	ws.Post("/runs/:run_id/replay", s.replayRun)
+	ws.Get("/agent-settings", s.getAgentSettings)
+	ws.Put("/agent-settings", s.putAgentSettings)
+	ws.Post("/model-settings/check-chat", s.checkChatSettings)
+	ws.Post("/copilot/draft", s.copilotDraft)
+	ws.Post("/copilot/summarize", s.copilotSummarize)
+	ws.Post("/copilot/translate", s.copilotTranslate)
+
 	api.All("/*", func(c *fiber.Ctx) error {
 		return &APIError{Status: fiber.StatusNotFound, Code: "not_found", Message: "no API endpoint " + c.Method() + " " + c.Path()}
 	})

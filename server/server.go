@@ -16,6 +16,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/deskmate/deskmate/account"
+	"github.com/deskmate/deskmate/agent"
 	"github.com/deskmate/deskmate/automation"
 	"github.com/deskmate/deskmate/knowledge"
 	"github.com/deskmate/deskmate/store"
@@ -36,6 +37,8 @@ type Deps struct {
 	Automations *automation.Service
 	// Knowledge serves knowledge bases and search.
 	Knowledge *knowledge.Service
+	// Agent runs the decision pipeline (playground, runs, copilot).
+	Agent     *agent.Service
 	BodyLimit int64
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For,
 	// X-Forwarded-Proto and X-Forwarded-Host headers are believed.
@@ -55,8 +58,9 @@ type Server struct {
 
 // New builds the Fiber app with every route (routes.go).
 func New(deps Deps) (*Server, error) {
-	if deps.DB == nil || deps.River == nil || deps.Accounts == nil || deps.Workspaces == nil || deps.Knowledge == nil || deps.Automations == nil {
-		return nil, errors.New("server: DB, River, Accounts, Workspaces, Knowledge and Automations are required")
+	if deps.DB == nil || deps.River == nil || deps.Accounts == nil || deps.Workspaces == nil || deps.Knowledge == nil ||
+		deps.Automations == nil || deps.Agent == nil {
+		return nil, errors.New("server: DB, River, Accounts, Workspaces, Knowledge, Automations and Agent are required")
 	}
 	if deps.Logger == nil {
 		deps.Logger = slog.New(slog.DiscardHandler)

@@ -182,3 +182,25 @@ func DocumentChunkViews(ctx context.Context, q Querier, workspaceID, documentID 
 		WHERE workspace_id = $1 AND document_id = $2 ORDER BY ord, id LIMIT $3 OFFSET $4`, workspaceID, documentID, limit, offset)
 	return out, wrap("document chunks", err)
 }
+
+// ChunkStamp changes whenever a workspace's chunks change: their number and
+// the newest chunk id (chunks are replaced, never edited in place).
+type ChunkStamp struct {
+	Count int   `db:"count"`
+	MaxID int64 `db:"max_id"`
+}
+
+// WorkspaceChunkStamp returns the stamp of a workspace's chunks.
+func WorkspaceChunkStamp(ctx context.Context, q Querier, workspaceID int64) (ChunkStamp, error) {
+	s, err := queryOne(ctx, q, pgx.RowToStructByName[ChunkStamp],
+		`SELECT count(*)::int AS count, coalesce(max(id), 0) AS max_id FROM knowledge_chunks WHERE workspace_id = $1`, workspaceID)
+	return s, wrap("chunk stamp", err)
+}
+
+// WorkspaceChunkTexts lists up to limit chunks of a workspace after chunk
+// afterID, in id order.
+func WorkspaceChunkTexts(ctx context.Context, q Querier, workspaceID, afterID int64, limit int) ([]ChunkText, error) {
+	out, err := queryAll(ctx, q, pgx.RowToStructByName[ChunkText], `SELECT `+chunkTextColumns+` FROM knowledge_chunks c
+		WHERE c.workspace_id = $1 AND c.id > $2 ORDER BY c.id LIMIT $3`, workspaceID, afterID, limit)
+	return out, wrap("chunk texts", err)
+}

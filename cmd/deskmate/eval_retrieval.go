@@ -17,7 +17,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 
@@ -85,23 +84,12 @@ func evalRetrieval(ctx context.Context, cfg *config.Config, logger *slog.Logger,
 		return err
 	}
 
-	rt, err := app.Open(ctx, cfg, logger, app.ApplyMigrations)
+	env, err := openEvalWorkspace(ctx, cfg, logger, stderr, "retrieval")
 	if err != nil {
 		return err
 	}
-	defer rt.Close(context.Background())
-	kn, client, err := startEvalServices(ctx, cfg, rt.DB, logger, stderr)
-	if err != nil {
-		return err
-	}
-	defer stopRiver(client, 10*time.Second, logger)
-	ws, err := store.CreateWorkspace(ctx, rt.DB.Pool, store.Workspace{Slug: "eval-" + randomSuffix(),
-		Name: "Retrieval eval (temporary)", ManagedTags: []string{}})
-	if err != nil {
-		return err
-	}
-	defer deleteEvalWorkspace(ctx, rt.DB.Pool, ws, logger)
-	actor := account.System(ws.ID, "deskmate eval retrieval")
+	defer env.close()
+	kn, actor := env.svc.knowledge, env.actor
 
 	ingest, err := ingestArticles(ctx, kn, actor, articles, f.chunkSize)
 	if err != nil {
@@ -115,7 +103,7 @@ func evalRetrieval(ctx context.Context, cfg *config.Config, logger *slog.Logger,
 	if err != nil {
 		return err
 	}
-	return printRetrieval(stdout, f, len(articles), ingest, rt.DB.Version(), s)
+	return printRetrieval(stdout, f, len(articles), ingest, env.rt.DB.Version(), s)
 }
 
 // parseRetrievalFlags reads and checks the command line.
@@ -183,23 +171,61 @@ func readRetrievalSet(f retrievalFlags) ([]evalArticle, []evalQuery, error) {
 	return articles, queries, nil
 }
 
+// evalWorkspace is a temporary workspace on the configured database, with
+// the services and their job queue running.
+type evalWorkspace struct {
+	rt    *app.Runtime
+	svc   *services
+	ws    store.Workspace
+	actor account.Actor
+	close func()
+}
+
+// openEvalWorkspace opens the database, starts the services and creates a
+// temporary workspace; close deletes it and stops everything.
+func openEvalWorkspace(ctx context.Context, cfg *config.Config, logger *slog.Logger, stderr io.Writer, what string) (*evalWorkspace, error) {
+	rt, err := app.Open(ctx, cfg, logger, app.ApplyMigrations)
+	if err != nil {
+		return nil, err
+	}
+	svc, err := startEvalServices(ctx, cfg, rt.DB, logger, stderr)
+	if err != nil {
+		rt.Close(context.Background())
+		return nil, err
+	}
+	ws, err := store.CreateWorkspace(ctx, rt.DB.Pool, store.Workspace{Slug: "eval-" + randomSuffix(),
+		Name: strings.ToUpper(what[:1]) + what[1:] + " eval (temporary)", ManagedTags: []string{}})
+	if err != nil {
+		stopRiver(svc.river, 10*time.Second, logger)
+		rt.Close(context.Background())
+		return nil, err
+	}
+	e := &evalWorkspace{rt: rt, svc: svc, ws: ws, actor: account.System(ws.ID, "deskmate eval "+what)}
+	e.close = func() {
+		deleteEvalWorkspace(ctx, rt.DB.Pool, ws, logger)
+		stopRiver(svc.river, 10*time.Second, logger)
+		rt.Close(context.Background())
+	}
+	return e, nil
+}
+
 // startEvalServices wires the services and starts the job queue that runs
 // the ingestion jobs; the caller stops it.
-func startEvalServices(ctx context.Context, cfg *config.Config, db *store.DB, logger *slog.Logger, stderr io.Writer) (*knowledge.Service, *river.Client[pgx.Tx], error) {
+func startEvalServices(ctx context.Context, cfg *config.Config, db *store.DB, logger *slog.Logger, stderr io.Writer) (*services, error) {
 	// A throwaway key: the temporary workspace keeps no secrets.
 	key, err := secret.GenerateKey()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	svc, err := wire(cfg, db, wireOptions{box: secret.NewBox(key), logger: logger, workers: max(cfg.Workers, 2),
 		riverLog: newLogger(cfg, stderr, max(cfg.LogLevel, slog.LevelWarn)).With("component", "river"), periodic: []*river.PeriodicJob{}})
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if err := svc.river.Start(context.WithoutCancel(ctx)); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return svc.knowledge, svc.river, nil
+	return svc, nil
 }
 
 func randomSuffix() string {
@@ -355,7 +381,8 @@ func percentile(xs []float64, p float64) float64 {
 	return math.Round(s[max(0, min(i, len(s)-1))]*100) / 100
 }
 
-// readJSONL reads one JSON object per non-empty line.
+// readJSONL reads one JSON object per non-empty line; a T with a check
+// method has each line checked.
 func readJSONL[T any](path string) ([]T, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -374,6 +401,11 @@ func readJSONL[T any](path string) ([]T, error) {
 		var v T
 		if err := json.Unmarshal(sc.Bytes(), &v); err != nil {
 			return nil, fmt.Errorf("%s:%d: %v", path, line, err)
+		}
+		if c, ok := any(&v).(interface{ check() error }); ok {
+			if err := c.check(); err != nil {
+				return nil, fmt.Errorf("%s:%d: %v", path, line, err)
+			}
 		}
 		out = append(out, v)
 	}

@@ -126,7 +126,7 @@ func startWebServer(cfg *config.Config, logger *slog.Logger, stdout io.Writer, r
 	}
 	srv, err := server.New(server.Deps{
 		Logger: logger, DB: rt.DB, EmbeddedDB: rt.Embedded != nil, River: svc.river, Instance: instance,
-		Accounts: svc.accounts, Workspaces: svc.workspaces, Knowledge: svc.knowledge, Automations: svc.automations,
+		Accounts: svc.accounts, Workspaces: svc.workspaces, Knowledge: svc.knowledge, Automations: svc.automations, Agent: svc.agent,
 		BodyLimit: cfg.BodyLimit, TrustedProxies: cfg.TrustedProxies, Web: files, WebBuilt: built,
 	})
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/deskmate/deskmate/account"
+	"github.com/deskmate/deskmate/agent"
 	"github.com/deskmate/deskmate/automation"
 	"github.com/deskmate/deskmate/config"
 	"github.com/deskmate/deskmate/internal/netguard"
@@ -25,6 +26,7 @@ type services struct {
 	workspaces  *workspace.Service
 	knowledge   *knowledge.Service
 	automations *automation.Service
+	agent       *agent.Service
 	// river works jobs (and inserts those the services queue through jobs.Queue).
 	river *river.Client[pgx.Tx]
 }
@@ -68,6 +70,10 @@ func wire(cfg *config.Config, db *store.DB, o wireOptions) (*services, error) {
 		return nil, err
 	}
 	if s.automations, err = automation.New(automation.Options{DB: db, Queue: queue}); err != nil {
+		return nil, err
+	}
+	if s.agent, err = agent.New(agent.Options{DB: db, Automations: s.automations, Knowledge: s.knowledge,
+		Workspaces: s.workspaces, ModelGuard: modelGuard, Logger: o.logger.With("component", "agent")}); err != nil {
 		return nil, err
 	}
 	s.river, err = jobs.NewClient(db, jobs.Options{MaxWorkers: o.workers, Logger: o.riverLog, Periodic: o.periodic,
