@@ -27,7 +27,7 @@ type Conversation struct {
 	// Instructions are the per-ticket instructions agents left.
 	Instructions []string `json:"instructions,omitempty"`
 	// Now is when the decision is taken (business hours); zero means now.
-	Now time.Time `json:"now,omitempty"`
+	Now time.Time `json:"now,omitzero"`
 	// Open says whether the team is at work, when the caller decides it
 	// (the playground's switch); nil reads the workspace's business hours.
 	Open *bool `json:"open,omitempty"`
@@ -38,7 +38,7 @@ type Message struct {
 	ID   string    `json:"id,omitempty"`
 	Role string    `json:"role"` // customer, agent or bot
 	Text string    `json:"text"`
-	At   time.Time `json:"at,omitempty"`
+	At   time.Time `json:"at,omitzero"`
 }
 
 // Customer is who the conversation is with.
@@ -61,7 +61,7 @@ func (c Customer) FirstName() string {
 // customer integrations) reports it; every field may be empty.
 type Order struct {
 	Number            string     `json:"number"` // "#1001"
-	CreatedAt         time.Time  `json:"created_at,omitempty"`
+	CreatedAt         time.Time  `json:"created_at,omitzero"`
 	FinancialStatus   string     `json:"financial_status,omitempty"`   // paid, refunded, ...
 	FulfillmentStatus string     `json:"fulfillment_status,omitempty"` // "" (unfulfilled), partial, fulfilled
 	CancelledAt       *time.Time `json:"cancelled_at,omitempty"`

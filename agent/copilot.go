@@ -59,6 +59,9 @@ var summarySchema = json.RawMessage(`{"type":"object","additionalProperties":fal
 // Summarize sums up a conversation: with a chat model in a few lines it
 // writes; with the built-in provider from the conversation's own sentences.
 func (s *Service) Summarize(ctx context.Context, actor account.Actor, conv Conversation) (Summary, error) {
+	if err := actor.Require(account.RoleEditor); err != nil {
+		return Summary{}, err
+	}
 	if err := checkConversation(conv); err != nil {
 		return Summary{}, err
 	}
@@ -135,7 +138,7 @@ func extractiveSummary(conv Conversation) Summary {
 			if m.Role == RoleAgent {
 				who = "Agent"
 			}
-			out.Tried = append(out.Tried, who+": "+clip(sentences[0], 160))
+			out.Tried = append(out.Tried, who+": "+clip(informative(sentences), 160))
 		}
 		if m.Role == RoleCustomer && i > lastReply {
 			for _, s := range sentences {
@@ -151,12 +154,26 @@ func extractiveSummary(conv Conversation) Summary {
 	return out
 }
 
+// informative is the first sentence of at least four words ("Sorry!" says
+// little), else the first.
+func informative(sentences []string) string {
+	for _, s := range sentences {
+		if len(strings.Fields(s)) >= 4 {
+			return s
+		}
+	}
+	return sentences[0]
+}
+
 // ErrNoTranslation says translation needs a chat model.
 var ErrNoTranslation = errors.New("translation needs a chat model: the built-in provider works offline and cannot translate; choose Ollama or an OpenAI-compatible server under Settings → Model")
 
 // Translate translates a text to a language (a code such as "fr", or a
 // name) with the workspace's chat model.
 func (s *Service) Translate(ctx context.Context, actor account.Actor, text, to string) (string, error) {
+	if err := actor.Require(account.RoleEditor); err != nil {
+		return "", err
+	}
 	text = strings.TrimSpace(text)
 	v := validate.Errors{}
 	v.Length("text", text, 1, 20000)

@@ -27,6 +27,7 @@ const (
 // Reasons for doing nothing.
 const (
 	ReasonHandedOver        = "handed_over"         // a person has the conversation
+	ReasonSuspended         = "suspended"           // an automation suspended Deskmate on this conversation
 	ReasonNoCustomerMessage = "no_customer_message" // the last message is not the customer's
 	ReasonEmptyMessage      = "empty_message"
 	ReasonExcludedTag       = "excluded_tag" // the ticket has a tag Deskmate never touches

@@ -55,7 +55,7 @@ func TestSettingsCheckNamesBadFields(t *testing.T) {
 	s.MaxBotReplies = -1
 	err := s.Check()
 	require.Error(t, err)
-	for _, field := range []string{"hours.time_zone", "hours.week", "hours.holidays", "pii_masking", "max_bot_replies"} {
+	for _, field := range []string{"hours.time_zone", "hours.week[0][0]", "hours.holidays[0]", "pii_masking", "max_bot_replies"} {
 		require.Contains(t, err.Error(), field)
 	}
 	require.NoError(t, DefaultSettings().Check())

@@ -376,3 +376,45 @@ func TestTheModelCanHandOverForItsOwnReasons(t *testing.T) {
 	require.Equal(t, agent.Handover, res.Decision.Kind)
 	require.Equal(t, agent.ReasonSensitive, res.Decision.Reason)
 }
+
+func TestTranslateAndSummarizeWithAModel(t *testing.T) {
+	e, f := withModel(t, "openai", func(c modelCall) string {
+		switch {
+		case strings.HasPrefix(c.System, "Translate"):
+			return strings.Replace(c.Messages[0].Content, "Where is my order", "Où est ma commande", 1)
+		case strings.Contains(c.Messages[0].Content, "broken"):
+			return "not json"
+		default:
+			return `{"intent":"Wants order [ORDER_1] replaced","tried":["Agent asked for photos"],"open_questions":["When will the replacement ship?"]}`
+		}
+	})
+	s := agent.DefaultSettings()
+	s.PIIMasking = "on"
+	_, err := e.ag.PutSettings(e.ctx, e.actor, s)
+	require.NoError(t, err)
+
+	out, err := e.ag.Translate(e.ctx, e.actor, "Where is my order #70012?", "fr")
+	require.NoError(t, err)
+	require.Equal(t, "Où est ma commande #70012?", out)
+	calls := f.requests()
+	require.Contains(t, calls[0].System, "into French")
+	require.NotContains(t, calls[0].Messages[0].Content, "70012", "masked for the model")
+
+	conv := agent.Conversation{Key: "t:1", Channel: "email", Messages: []agent.Message{
+		{Role: agent.RoleCustomer, Text: "My order #70012 arrived damaged, can I get a replacement?"},
+		{Role: agent.RoleAgent, Text: "Sorry! Could you send photos?"}}}
+	sum, err := e.ag.Summarize(e.ctx, e.actor, conv)
+	require.NoError(t, err)
+	require.Equal(t, "Wants order #70012 replaced", sum.Intent)
+	require.Equal(t, []string{"When will the replacement ship?"}, sum.OpenQuestions)
+
+	// An unusable answer falls back to the conversation's own sentences.
+	conv.Messages[0].Text = "The blender arrived broken. Can I get a new one?"
+	sum, err = e.ag.Summarize(e.ctx, e.actor, conv)
+	require.NoError(t, err)
+	require.Equal(t, "The blender arrived broken.", sum.Intent)
+	require.Equal(t, []string{"Agent: Could you send photos?"}, sum.Tried)
+
+	_, err = e.ag.Translate(e.ctx, e.actor, "", "fr")
+	require.Error(t, err)
+}

@@ -61,6 +61,7 @@ type sources interface {
 // state is the conversation's stored state.
 type state struct {
 	handedOver bool
+	suspended  bool
 	botReplies int
 }
 
@@ -136,6 +137,9 @@ func (p *pipeline) eligibility() (Decision, bool) {
 	defer p.trace.step("eligibility").done()
 	if p.state.handedOver && !p.opts.draft {
 		return nothing(ReasonHandedOver, "A person has this conversation; Deskmate waits until it is returned to it."), true
+	}
+	if p.state.suspended && !p.opts.draft {
+		return nothing(ReasonSuspended, "Deskmate is suspended on this conversation until it is returned to it."), true
 	}
 	p.current, p.currentIdx = p.conv.current()
 	if p.currentIdx < 0 || (!p.opts.draft && p.currentIdx != len(p.conv.Messages)-1) {
@@ -467,12 +471,14 @@ func (p *pipeline) handover(reason, explanation string) Decision {
 	if isChat(p.conv.Channel) && p.conv.Customer.Email == "" && s.AskEmail != "" {
 		msg += "\n\n" + s.AskEmail
 	}
-	tags := []string{p.systemTag("sys_human_help")}
+	// agent_required marks every hand-over: agents find what needs them by
+	// it, and removing it gives the ticket back to Deskmate.
+	tags := []string{p.systemTag("sys_human_help"), p.systemTag("agent_required")}
 	switch reason {
 	case ReasonRequested:
 		tags = append(tags, p.systemTag("transfer_to_human"))
 	case ReasonAutomation:
-		tags = append(tags, p.systemTag("agent_required"))
+		// The automation's own hand-over: agent_required says it all.
 	default:
 		tags = append(tags, p.systemTag("need_human_help"))
 	}

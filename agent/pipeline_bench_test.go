@@ -14,11 +14,11 @@ import (
 	"github.com/deskmate/deskmate/account"
 	"github.com/deskmate/deskmate/agent"
 	"github.com/deskmate/deskmate/automation"
-	"github.com/deskmate/deskmate/internal/benchdata"
 	"github.com/deskmate/deskmate/internal/secret"
 	"github.com/deskmate/deskmate/internal/testdb"
 	"github.com/deskmate/deskmate/jobs"
 	"github.com/deskmate/deskmate/knowledge"
+	"github.com/deskmate/deskmate/knowledge/knowledgetest"
 	"github.com/deskmate/deskmate/store"
 	"github.com/deskmate/deskmate/workspace"
 )
@@ -36,7 +36,7 @@ func BenchmarkPipeline(b *testing.B) {
 	must(b, err)
 	ws, err := workspace.New(workspace.Options{DB: db, Box: secret.NewBox(key)})
 	must(b, err)
-	q := &benchdata.Queue{}
+	q := &knowledgetest.Queue{}
 	kn, err := knowledge.New(knowledge.Options{DB: db, Models: ws, Queue: q})
 	must(b, err)
 	jq, err := jobs.NewQueue(db)
@@ -57,8 +57,8 @@ func BenchmarkPipeline(b *testing.B) {
 	name := "Help center"
 	kb, err := kn.CreateBase(ctx, actor, knowledge.BaseInput{Name: &name})
 	must(b, err)
-	text := benchdata.NewText(7)
-	loaded, err := benchdata.BulkLoad(ctx, db, kn, q, w.ID, kb.ID, text, 10000)
+	text := knowledgetest.NewText(7)
+	loaded, err := knowledgetest.BulkLoad(ctx, db, kn, q, w.ID, kb.ID, text, 10000)
 	must(b, err)
 	b.Logf("10,000 chunks loaded in %s, index in %s", loaded.Load.Round(time.Millisecond), loaded.IndexBy.Round(time.Millisecond))
 

@@ -108,6 +108,9 @@ func (s *Service) ReturnToBot(ctx context.Context, actor account.Actor, key stri
 
 // Forget deletes a conversation's state (the playground's "start over").
 func (s *Service) Forget(ctx context.Context, actor account.Actor, key string) error {
+	if err := actor.Require(account.RoleEditor); err != nil {
+		return err
+	}
 	return store.DeleteConversation(ctx, s.db.Pool, actor.WorkspaceID, key)
 }
 

@@ -257,3 +257,25 @@ func TestReplayShowsTheDecisionWithTheCurrentConfiguration(t *testing.T) {
 	require.Equal(t, agent.Reply, res.Decision.Kind)
 	require.NotNil(t, res.Decision.AutomationID)
 }
+
+func TestSuspendPostActionLeavesTheConversationAloneUntilReturned(t *testing.T) {
+	e := setup(t, nil)
+	e.knowledgeBase(helpCenter)
+	list := append([]automation.Input{}, automationsList...)
+	list[0].PostAction = str("suspend")
+	e.automations(list)
+	conv, res := e.ask(newConv("chat"), "Please cancel my order, I changed my mind")
+	require.Equal(t, agent.Reply, res.Decision.Kind, res.Decision.Explanation)
+	require.Equal(t, "suspend", res.Decision.PostAction)
+
+	conv, res = e.ask(conv, "How long does standard shipping take?")
+	require.Equal(t, agent.Nothing, res.Decision.Kind)
+	require.Equal(t, agent.ReasonSuspended, res.Decision.Reason)
+	st, err := e.ag.ConversationState(e.ctx, e.actor, conv.Key)
+	require.NoError(t, err)
+	require.Equal(t, "suspended", st.State)
+
+	require.NoError(t, e.ag.ReturnToBot(e.ctx, e.actor, conv.Key))
+	_, res = e.ask(conv, "How long does standard shipping take?")
+	require.Equal(t, agent.Reply, res.Decision.Kind, res.Decision.Explanation)
+}

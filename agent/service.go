@@ -123,6 +123,10 @@ func (s *Service) Decide(ctx context.Context, actor account.Actor, conv Conversa
 	if o.Source == "" {
 		o.Source = SourcePlayground
 	}
+	// A run is recorded and may cost model tokens: editors and Deskmate itself.
+	if err := actor.Require(account.RoleEditor); err != nil {
+		return Result{}, err
+	}
 	if err := checkConversation(conv); err != nil {
 		return Result{}, err
 	}
@@ -139,7 +143,7 @@ func (s *Service) Decide(ctx context.Context, actor account.Actor, conv Conversa
 		if err != nil {
 			return Result{}, err
 		}
-		st = state{handedOver: c.State == "handed_over", botReplies: c.BotReplies}
+		st = state{handedOver: c.State == "handed_over", suspended: c.State == "suspended", botReplies: c.BotReplies}
 		convID = &c.ID
 	}
 	d, trace := decide(ctx, conv, cfg, boundSources{s: s, actor: actor}, st,
@@ -158,7 +162,12 @@ func (s *Service) Decide(ctx context.Context, actor account.Actor, conv Conversa
 		case Handover:
 			return store.HandOverConversation(ctx, tx, actor.WorkspaceID, *convID, d.Reason)
 		case Reply, Clarify:
-			return store.CountBotReply(ctx, tx, actor.WorkspaceID, *convID)
+			if err := store.CountBotReply(ctx, tx, actor.WorkspaceID, *convID); err != nil {
+				return err
+			}
+			if d.PostAction == "suspend" {
+				return store.SuspendConversation(ctx, tx, actor.WorkspaceID, *convID)
+			}
 		}
 		return nil
 	})

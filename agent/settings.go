@@ -93,18 +93,21 @@ func (s Settings) Check() error {
 		}
 	}
 	for d, spans := range s.Hours.Week {
-		for _, sp := range spans {
+		if len(spans) > 10 {
+			v.Add(fmt.Sprintf("hours.week[%d]", d), "at most 10 spans a day")
+		}
+		for i, sp := range spans {
 			if m := spanRe.FindStringSubmatch(sp); m == nil || m[1]+m[2] >= m[3]+m[4] {
-				v.Add(fmt.Sprintf("hours.week[%d]", d), fmt.Sprintf("%q is not an opening span such as 09:00-17:00", sp))
+				v.Add(fmt.Sprintf("hours.week[%d][%d]", d, i), fmt.Sprintf("%q is not an opening span such as 09:00-17:00", sp))
 			}
 		}
 	}
 	if len(s.Hours.Holidays) > 100 {
 		v.Add("hours.holidays", "at most 100 days")
 	}
-	for _, h := range s.Hours.Holidays {
+	for i, h := range s.Hours.Holidays {
 		if _, err := time.Parse("2006-01-02", h); err != nil {
-			v.Add("hours.holidays", fmt.Sprintf("%q is not a date such as 2026-12-25", h))
+			v.Add(fmt.Sprintf("hours.holidays[%d]", i), fmt.Sprintf("%q is not a date such as 2026-12-25", h))
 		}
 	}
 	v.Length("handover_open", s.HandoverOpen, 1, 1000)

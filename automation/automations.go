@@ -31,8 +31,8 @@ const (
 var PostActions = []string{"none", "close", "suspend", "handover"}
 
 // Channels are the Gorgias channels an automation can be limited to.
-var Channels = []string{"email", "chat", "contact_form", "sms", "phone", "facebook", "facebook_messenger",
-	"instagram", "instagram_direct", "whatsapp", "api"}
+var Channels = []string{"email", "chat", "contact_form", "sms", "phone", "facebook", "facebook-messenger",
+	"instagram-comment", "instagram-direct-message", "whatsapp", "api"}
 
 var languageRe = regexp.MustCompile(`^[a-z]{2,3}$`)
 

@@ -3,6 +3,7 @@ package automation
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 
 	"github.com/deskmate/deskmate/account"
@@ -28,12 +29,24 @@ type Match struct {
 // Match finds the automation that answers a customer message with the
 // workspace's active model; vars fill the response template. ErrNoModel
 // before the first successful training.
+//
+// A model trained with sentence vectors embeds the message with the
+// workspace's embedding model. When that model is no longer the one the
+// matcher was trained with (the model settings changed), Match returns an
+// error matching intent.ErrEmbeddingChanged rather than compare vectors of
+// two models or fall back to lexical features the thresholds were not chosen
+// for: until "Train AI" runs again, no automation answers. An embedder that
+// fails gives an *intent.EmbedError. A model trained without sentence
+// vectors keeps matching on its lexical features whatever the settings say.
 func (s *Service) Match(ctx context.Context, actor account.Actor, message string, vars map[string]string) (Match, error) {
 	lm, err := s.model(ctx, actor.WorkspaceID)
 	if err != nil {
 		return Match{}, err
 	}
-	pred := lm.model.Predict(message)
+	pred, err := s.predict(ctx, actor.WorkspaceID, lm.model, message)
+	if err != nil {
+		return Match{}, err
+	}
 	out := Match{Confidence: pred.Confidence, RunnerUpConfidence: pred.RunnerUpConfidence, Decision: pred.Decision,
 		ModelVersion: lm.version}
 	best, err := s.liveAutomation(ctx, actor.WorkspaceID, pred.Intent)
@@ -60,6 +73,23 @@ func (s *Service) Match(ctx context.Context, actor account.Actor, message string
 		out.Response = &r
 	}
 	return out, nil
+}
+
+// predict matches message with m, embedding it with the workspace's
+// embedding model when m was trained with sentence vectors.
+func (s *Service) predict(ctx context.Context, workspaceID int64, m *intent.Model, message string) (intent.Prediction, error) {
+	if _, ok := m.Embedding(); !ok {
+		return m.Predict(message), nil
+	}
+	emb, err := s.embedder(ctx, workspaceID)
+	if err != nil {
+		return intent.Prediction{}, err
+	}
+	pred, err := m.Match(ctx, message, emb)
+	if errors.Is(err, intent.ErrEmbeddingChanged) {
+		return intent.Prediction{}, fmt.Errorf("%w: train AI again", err)
+	}
+	return pred, err
 }
 
 // liveAutomation returns the active automation an intent name stands for, or nil.

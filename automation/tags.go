@@ -29,7 +29,7 @@ var systemTagMeanings = map[string]string{
 	"sys_human_help":          "Deskmate told the customer that a person will help them.",
 	"sys_human_follow_up":     "Deskmate promised that someone will check or get back to the customer later.",
 	"handled_by":              "Deskmate replied on this ticket.",
-	"agent_required":          "An automation or smart tag hands this kind of ticket to an agent.",
+	"agent_required":          "Deskmate handed the ticket to a person, whatever the reason: an agent must take it. Removing the tag and assigning the bot gives the ticket back to Deskmate.",
 	"agent_check_recommended": "Deskmate answered but is not sure enough: an agent should check the reply.",
 	"not_involved":            "Deskmate looked at the ticket and left it alone (excluded, not managed, or nothing to answer).",
 	"closed_by_ai":            "Deskmate closed the ticket after answering it.",

@@ -17,6 +17,7 @@ import (
 	"github.com/deskmate/deskmate/intent"
 	"github.com/deskmate/deskmate/internal/validate"
 	"github.com/deskmate/deskmate/lang"
+	"github.com/deskmate/deskmate/llm"
 	"github.com/deskmate/deskmate/store"
 )
 
@@ -55,6 +56,14 @@ type Quality struct {
 	Confusable  []Confusable       `json:"confusable"`
 	Thresholds  intent.Thresholds  `json:"thresholds"`
 	Calibration intent.Calibration `json:"calibration"`
+	// Embedding is the sentence embedding model the matcher uses besides
+	// its lexical features; nil: lexical features only (built-in provider,
+	// or no embedding model set).
+	Embedding *intent.Embedding `json:"embedding,omitempty"`
+	// EmbedMS is how long embedding the phrases took, TrainMS the whole
+	// run (embedding included), in milliseconds.
+	EmbedMS int64 `json:"embed_ms"`
+	TrainMS int64 `json:"train_ms"`
 }
 
 // IntentQuality is one automation's held-out precision and recall.
@@ -194,6 +203,7 @@ func (s *Service) stage(ctx context.Context, id int64, stage string) error {
 }
 
 func (s *Service) train(ctx context.Context, m store.IntentModel) error {
+	start := time.Now()
 	if err := s.stage(ctx, m.ID, "preparing"); err != nil {
 		return err
 	}
@@ -221,6 +231,10 @@ func (s *Service) train(ctx context.Context, m store.IntentModel) error {
 		return &trainingProblem{fmt.Sprintf("training needs at least 2 active automations: has %d", len(automations))}
 	}
 	opts := intent.Options{Folds: max(2, min(MaxFolds, minPhrases))}
+	embedTook, err := s.embedPhrases(ctx, m.WorkspaceID, examples, &opts)
+	if err != nil {
+		return err
+	}
 
 	if err := s.stage(ctx, m.ID, "cross_validating"); err != nil {
 		return err
@@ -242,6 +256,10 @@ func (s *Service) train(ctx context.Context, m store.IntentModel) error {
 	}
 	q := qualityOf(cv, refs)
 	q.Thresholds, q.Calibration = model.Thresholds(), model.Calibration()
+	if e, ok := model.Embedding(); ok {
+		q.Embedding = &e
+	}
+	q.EmbedMS, q.TrainMS = embedTook.Milliseconds(), time.Since(start).Milliseconds()
 	warnings := confusableWarnings(q.Confusable)
 	warnings = append(warnings, nearDuplicates(automations)...)
 	if m.Quality, err = json.Marshal(q); err != nil {
@@ -253,8 +271,50 @@ func (s *Service) train(ctx context.Context, m store.IntentModel) error {
 	return s.db.InTx(ctx, func(tx pgx.Tx) error { return store.ActivateIntentModel(ctx, tx, m, bin) })
 }
 
+// embedPhrases sets opts.Embedder to the workspace's embedding model, if its
+// model settings name one, and embeds the learning phrases with it at once,
+// so that a provider problem shows before any training and cross-validation
+// and training share the vectors. It returns how long embedding took.
+func (s *Service) embedPhrases(ctx context.Context, workspaceID int64, examples []intent.Example, opts *intent.Options) (time.Duration, error) {
+	emb, err := s.embedder(ctx, workspaceID)
+	if err != nil || emb == nil {
+		return 0, err
+	}
+	cache := intent.NewCachedEmbedder(emb)
+	opts.Embedder = cache
+	texts := make([]string, len(examples))
+	for i, e := range examples {
+		texts[i] = e.Text
+	}
+	start := time.Now()
+	if _, err := cache.Embed(ctx, texts); err != nil {
+		return 0, fmt.Errorf("embed the learning phrases with %s: %w", emb.Model(), err)
+	}
+	return time.Since(start), nil
+}
+
+// embedder returns the embedding model the workspace's model settings ask
+// for; nil for lexical features only: the built-in provider, no embedding
+// model set, or a service without Embedders.
+func (s *Service) embedder(ctx context.Context, workspaceID int64) (llm.Embedder, error) {
+	if s.embedders == nil {
+		return nil, nil
+	}
+	emb, spec, err := s.embedders.Embedder(ctx, workspaceID)
+	if err != nil {
+		return nil, fmt.Errorf("embedding model: %w", err)
+	}
+	if spec.Provider == "" || spec.Provider == "builtin" {
+		return nil, nil
+	}
+	return emb, nil
+}
+
+// trainError sorts a training error: the embedder failing is retried (the
+// provider may be back), any other problem of the phrases fails the run.
 func trainError(ctx context.Context, err error) error {
-	if ctx.Err() != nil {
+	var ee *intent.EmbedError
+	if ctx.Err() != nil || errors.As(err, &ee) {
 		return err
 	}
 	return &trainingProblem{err.Error()}

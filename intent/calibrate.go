@@ -252,7 +252,7 @@ type cvResult struct {
 // order). With holdIntents, each fold also leaves whole intents out, and
 // their phrases come back as messages that match no intent, weighted so they
 // make up opts.OutOfScopeShare of the held-out weight.
-func crossValidate(ctx context.Context, examples []Example, opts Options, folds int, holdIntents bool) (cvResult, error) {
+func crossValidate(ctx context.Context, examples []Example, opts Options, sv *sentenceVectors, folds int, holdIntents bool) (cvResult, error) {
 	byIntent := map[string][]int{}
 	var names []string
 	for i, e := range examples {
@@ -313,13 +313,13 @@ func crossValidate(ctx context.Context, examples []Example, opts Options, folds 
 		if countIntents(train) < 2 {
 			continue
 		}
-		m, err := fit(ctx, train, opts)
+		m, err := fit(ctx, train, opts, sv)
 		if err != nil {
 			return cvResult{}, err
 		}
 		for _, i := range testIdx {
 			e := examples[i]
-			z, sup := m.scoresSupport(e.Text)
+			z, sup := m.scoresSupport(e.Text, sv.get(e.Text))
 			h := heldOut{z: z, support: sup, names: m.intents, gold: m.intentIndex(e.Intent), weight: 1}
 			if h.gold < 0 {
 				noneRows = append(noneRows, len(res.rows))
@@ -329,7 +329,7 @@ func crossValidate(ctx context.Context, examples []Example, opts Options, folds 
 			}
 			res.rows = append(res.rows, h)
 		}
-		res.rows = append(res.rows, offTopicRows(m, float64(len(testIdx)))...)
+		res.rows = append(res.rows, offTopicRows(m, sv, float64(len(testIdx)))...)
 	}
 	if noneN > 0 {
 		w := opts.OutOfScopeShare / (1 - opts.OutOfScopeShare) * inW / noneN

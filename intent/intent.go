@@ -9,15 +9,17 @@
 // calibrated probabilities by a temperature fit on held-out phrases, and two
 // thresholds, also chosen on held-out phrases, decide between answering
 // automatically, suggesting the match to an agent, and no match.
+//
+// With an Embedder (a real sentence embedding model, such as one served by
+// Ollama), each message's sentence vector is appended to its lexical
+// features, and messages are then matched with the same embedding model.
 package intent
 
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
 )
 
 // Example is one learning phrase of an intent. In Options.Validation an
@@ -48,6 +50,16 @@ type Options struct {
 	// on which confidence is calibrated and thresholds are chosen instead
 	// of cross-validation.
 	Validation []Example
+	// Embedder, if set, adds sentence vectors to the lexical features:
+	// every learning phrase, validation message and built-in off-topic
+	// message is embedded with it (wrap it in a CachedEmbedder to share
+	// vectors between CrossValidate and Train), and the model then needs
+	// the same embedding model to match (Match).
+	Embedder Embedder
+	// DenseWeight is the share of the similarity of two messages that comes
+	// from their sentence vectors, from 0 to 1 exclusive (default
+	// DefaultDenseWeight). Used only with Embedder.
+	DenseWeight float64
 }
 
 func (o Options) withDefaults() Options {
@@ -68,6 +80,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.OutOfScopeShare <= 0 || o.OutOfScopeShare >= 1 {
 		o.OutOfScopeShare = 0.2
+	}
+	if o.DenseWeight <= 0 || o.DenseWeight >= 1 {
+		o.DenseWeight = DefaultDenseWeight
 	}
 	return o
 }
@@ -126,7 +141,10 @@ type Prediction struct {
 type Model struct {
 	intents     []string
 	voc         *vocabulary
-	phrases     []sparse      // the learning phrases' feature vectors
+	phrases     []sparse      // the learning phrases' lexical feature vectors
+	dense       [][]float32   // their centred unit sentence vectors; nil: lexical features only
+	center      []float32     // the mean the sentence vectors are centred on
+	embedding   Embedding     // the model dense comes from
 	labels      []int32       // intent of each phrase
 	alpha       []float32     // dual weights, one row of len(intents) per phrase
 	inv         invertedIndex // derived from phrases
@@ -170,15 +188,23 @@ func Train(ctx context.Context, examples []Example, opts Options) (*Model, error
 	if err := validate(examples); err != nil {
 		return nil, err
 	}
+	for i, v := range opts.Validation {
+		if strings.TrimSpace(v.Text) == "" {
+			return nil, fmt.Errorf("intent: validation message %d: empty text", i+1)
+		}
+	}
+	more := append([]string(nil), offTopic...)
+	for _, v := range opts.Validation {
+		more = append(more, v.Text)
+	}
+	sv, err := embedTexts(ctx, opts, examples, more)
+	if err != nil {
+		return nil, err
+	}
 	var held []heldOut
 	source := "validation"
 	if len(opts.Validation) > 0 {
-		for i, v := range opts.Validation {
-			if strings.TrimSpace(v.Text) == "" {
-				return nil, fmt.Errorf("intent: validation message %d: empty text", i+1)
-			}
-		}
-		m, err := fit(ctx, examples, opts)
+		m, err := fit(ctx, examples, opts, sv)
 		if err != nil {
 			return nil, err
 		}
@@ -187,7 +213,7 @@ func Train(ctx context.Context, examples []Example, opts Options) (*Model, error
 			known[n] = true
 		}
 		for _, v := range opts.Validation {
-			z, sup := m.scoresSupport(v.Text)
+			z, sup := m.scoresSupport(v.Text, sv.get(v.Text))
 			h := heldOut{z: z, support: sup, gold: -1, weight: 1}
 			if v.Intent != "" {
 				if !known[v.Intent] {
@@ -197,7 +223,7 @@ func Train(ctx context.Context, examples []Example, opts Options) (*Model, error
 			}
 			held = append(held, h)
 		}
-		held = append(held, offTopicRows(m, float64(len(held)))...)
+		held = append(held, offTopicRows(m, sv, float64(len(held)))...)
 		cal := calibrate(held, opts, source)
 		m.temperature = cal.temperature
 		m.thresholds = cal.thresholds
@@ -205,11 +231,11 @@ func Train(ctx context.Context, examples []Example, opts Options) (*Model, error
 		return m, nil
 	}
 	source = "cross-validation"
-	cv, err := crossValidate(ctx, examples, opts, opts.Folds, true)
+	cv, err := crossValidate(ctx, examples, opts, sv, opts.Folds, true)
 	if err != nil {
 		return nil, err
 	}
-	m, err := fit(ctx, examples, opts)
+	m, err := fit(ctx, examples, opts, sv)
 	if err != nil {
 		return nil, err
 	}
@@ -237,8 +263,9 @@ func validate(examples []Example) error {
 	return nil
 }
 
-// fit trains the classifier on examples, without calibration.
-func fit(ctx context.Context, examples []Example, opts Options) (*Model, error) {
+// fit trains the classifier on examples, without calibration; with sentence
+// vectors (sv) they are appended to the lexical features.
+func fit(ctx context.Context, examples []Example, opts Options, sv *sentenceVectors) (*Model, error) {
 	names := map[string]bool{}
 	texts := make([]string, len(examples))
 	for i, e := range examples {
@@ -259,7 +286,17 @@ func fit(ctx context.Context, examples []Example, opts Options) (*Model, error) 
 		y[i] = m.intentIndex(e.Intent)
 		m.labels[i] = int32(y[i])
 	}
-	alpha, err := trainSoftmax(ctx, m.phrases, y, len(m.intents), len(m.voc.Keys),
+	X, numFeatures := m.phrases, len(m.voc.Keys)
+	if sv != nil {
+		m.embedding, m.center = sv.info, sv.center
+		m.dense = make([][]float32, len(examples))
+		for i, e := range examples {
+			m.dense[i] = sv.get(e.Text)
+		}
+		X = withDense(m.phrases, m.dense, numFeatures, m.embedding.Weight)
+		numFeatures += m.embedding.Dims
+	}
+	alpha, err := trainSoftmax(ctx, X, y, len(m.intents), numFeatures,
 		softmaxParams{Lambda: opts.Lambda, Iters: opts.Iterations})
 	if err != nil {
 		return nil, err
@@ -281,15 +318,30 @@ func (m *Model) intentIndex(name string) int {
 }
 
 // scoresSupport returns the raw scores and the message's support: the best
-// cosine with a learning phrase, scaled by the share of the message the
-// vocabulary knows.
-func (m *Model) scoresSupport(text string) ([]float64, float64) {
+// lexical cosine with a learning phrase, scaled by the share of the message
+// the vocabulary knows. With sentence vectors (vec, unit length), the
+// similarity to each phrase and the support blend the lexical and the
+// sentence cosines with the dense weight.
+func (m *Model) scoresSupport(text string, vec []float32) ([]float64, float64) {
 	C := len(m.intents)
 	z := make([]float64, C)
 	s := m.inv.sims(m.voc.vector(text), len(m.phrases))
 	best := 0.0
-	for i, v := range s {
+	for _, v := range s {
 		best = max(best, v)
+	}
+	support := best * m.voc.known(text)
+	if m.dense != nil {
+		w := m.embedding.Weight
+		bestDense := 0.0
+		for i := range s {
+			d := dot(vec, m.dense[i])
+			bestDense = max(bestDense, d)
+			s[i] = (1-w)*s[i] + w*d
+		}
+		support = (1-w)*support + w*bestDense
+	}
+	for i, v := range s {
 		if v == 0 {
 			continue
 		}
@@ -298,12 +350,17 @@ func (m *Model) scoresSupport(text string) ([]float64, float64) {
 			z[c] += v * float64(a[c])
 		}
 	}
-	return z, best * m.voc.known(text)
+	return z, support
 }
 
-// Predict matches one message.
+// Predict matches one message with a model of lexical features only. A
+// model trained with an Embedder needs the message's sentence vector: use
+// Match (Predict panics on such a model).
 func (m *Model) Predict(text string) Prediction {
-	return m.predictScores(m.scoresSupport(text))
+	if m.dense != nil {
+		panic("intent: Predict on a model trained with sentence vectors (" + m.embedding.Model + "): use Match")
+	}
+	return m.predictScores(m.scoresSupport(text, nil))
 }
 
 func (m *Model) predictScores(z []float64, support float64) Prediction {
@@ -320,21 +377,11 @@ func (m *Model) predictScores(z []float64, support float64) Prediction {
 	return pr
 }
 
-// PredictBatch matches messages, in parallel; results are in input order.
+// PredictBatch matches messages as Predict does, in parallel; results are
+// in input order.
 func (m *Model) PredictBatch(texts []string) []Prediction {
 	out := make([]Prediction, len(texts))
-	workers := min(runtime.GOMAXPROCS(0), len(texts))
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			for i := w; i < len(texts); i += workers {
-				out[i] = m.Predict(texts[i])
-			}
-		}(w)
-	}
-	wg.Wait()
+	parallelEach(len(texts), func(i int) { out[i] = m.Predict(texts[i]) })
 	return out
 }
 

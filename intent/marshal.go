@@ -8,11 +8,15 @@ import (
 
 // Stored model format. FormatVersion changes when the layout changes;
 // FeatureVersion when the same text would give different features (a model
-// stored under another feature version must be trained again).
+// stored under another feature version must be trained again). A model
+// trained with sentence vectors is stored under DenseFeatureVersion, so that
+// a Deskmate that cannot use them refuses it rather than matching on half
+// its features.
 const (
-	modelFormat    = "deskmate-intent-model"
-	FormatVersion  = 1
-	FeatureVersion = "lexical-v1"
+	modelFormat         = "deskmate-intent-model"
+	FormatVersion       = 1
+	FeatureVersion      = "lexical-v1"
+	DenseFeatureVersion = "lexical-v1+sentence-vectors-v1"
 )
 
 type snapshot struct {
@@ -32,6 +36,13 @@ type snapshot struct {
 	Temperature    float64
 	Thresholds     Thresholds
 	Calibration    Calibration
+	// Embedding names the sentence embedding model, Dense holds the
+	// phrases' centred unit sentence vectors, Embedding.Dims each, one after
+	// the other, and Center the mean they are centred on
+	// (DenseFeatureVersion only).
+	Embedding Embedding
+	Dense     []float32
+	Center    []float32
 }
 
 // MarshalBinary encodes the model (gob, versioned) for storage.
@@ -48,6 +59,13 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 		s.PhraseVal = append(s.PhraseVal, p.val...)
 	}
 	s.PhraseStart = append(s.PhraseStart, int32(len(s.PhraseIdx)))
+	if m.dense != nil {
+		s.FeatureVersion, s.Embedding, s.Center = DenseFeatureVersion, m.embedding, m.center
+		s.Dense = make([]float32, 0, len(m.dense)*m.embedding.Dims)
+		for _, v := range m.dense {
+			s.Dense = append(s.Dense, v...)
+		}
+	}
 	var buf bytes.Buffer
 	if err := gob.NewEncoder(&buf).Encode(&s); err != nil {
 		return nil, fmt.Errorf("intent: encode model: %w", err)
@@ -67,7 +85,7 @@ func UnmarshalModel(b []byte) (*Model, error) {
 	if s.Version != FormatVersion {
 		return nil, fmt.Errorf("intent: stored model has format version %d, this Deskmate reads %d: train the intents again", s.Version, FormatVersion)
 	}
-	if s.FeatureVersion != FeatureVersion {
+	if s.FeatureVersion != FeatureVersion && s.FeatureVersion != DenseFeatureVersion {
 		return nil, fmt.Errorf("intent: stored model uses features %q, this Deskmate computes %q: train the intents again", s.FeatureVersion, FeatureVersion)
 	}
 	C, F, n := len(s.Intents), len(s.Keys), len(s.Labels)
@@ -104,7 +122,30 @@ func UnmarshalModel(b []byte) (*Model, error) {
 		}
 		m.phrases[i] = p
 	}
+	if err := m.readDense(s); err != nil {
+		return nil, err
+	}
 	m.voc.buildIndex()
 	m.inv = buildInverted(m.phrases, F)
 	return m, nil
+}
+
+// readDense takes the sentence vectors of a stored model that has them.
+func (m *Model) readDense(s snapshot) error {
+	if s.FeatureVersion != DenseFeatureVersion {
+		if len(s.Dense) > 0 || len(s.Center) > 0 || s.Embedding != (Embedding{}) {
+			return fmt.Errorf("intent: stored model is inconsistent")
+		}
+		return nil
+	}
+	e, n := s.Embedding, len(s.Labels)
+	if e.Model == "" || e.Dims <= 0 || !(e.Weight > 0 && e.Weight < 1) || len(s.Dense) != n*e.Dims || len(s.Center) != e.Dims {
+		return fmt.Errorf("intent: stored model is inconsistent")
+	}
+	m.embedding, m.center = e, s.Center
+	m.dense = make([][]float32, n)
+	for i := range m.dense {
+		m.dense[i] = s.Dense[i*e.Dims : (i+1)*e.Dims : (i+1)*e.Dims]
+	}
+	return nil
 }

@@ -19,13 +19,14 @@ var offTopic = []string{
 	"suggest a holiday destination in winter", "how to grow tomatoes on a balcony",
 }
 
-// offTopicRows scores the off-topic messages with m as held-out rows that
-// match no intent, together weighing a tenth of inWeight.
-func offTopicRows(m *Model, inWeight float64) []heldOut {
+// offTopicRows scores the off-topic messages with m (and their sentence
+// vectors, for a model that has them) as held-out rows that match no
+// intent, together weighing a tenth of inWeight.
+func offTopicRows(m *Model, sv *sentenceVectors, inWeight float64) []heldOut {
 	w := 0.1 * inWeight / float64(len(offTopic))
 	rows := make([]heldOut, len(offTopic))
 	for i, t := range offTopic {
-		z, sup := m.scoresSupport(t)
+		z, sup := m.scoresSupport(t, sv.get(t))
 		rows[i] = heldOut{z: z, support: sup, names: m.intents, gold: -1, weight: w, offTopic: true}
 	}
 	return rows

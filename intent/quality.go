@@ -54,7 +54,11 @@ func CrossValidate(ctx context.Context, examples []Example, opts Options, folds 
 	if err := validate(examples); err != nil {
 		return Quality{}, err
 	}
-	cv, err := crossValidate(ctx, examples, opts, folds, false)
+	sv, err := embedTexts(ctx, opts, examples, offTopic)
+	if err != nil {
+		return Quality{}, err
+	}
+	cv, err := crossValidate(ctx, examples, opts, sv, folds, false)
 	if err != nil {
 		return Quality{}, err
 	}
@@ -129,7 +133,7 @@ func CrossValidate(ctx context.Context, examples []Example, opts Options, folds 
 	// Thresholds as Train chooses them.
 	thr := cv
 	if countIntents(examples) >= 4 {
-		if thr, err = crossValidate(ctx, examples, opts, folds, true); err != nil {
+		if thr, err = crossValidate(ctx, examples, opts, sv, folds, true); err != nil {
 			return Quality{}, err
 		}
 	}

@@ -25,7 +25,7 @@ func services(t *testing.T, db *store.DB) (jobs.Services, jobs.Queue) {
 	require.NoError(t, err)
 	kn, err := knowledge.New(knowledge.Options{DB: db, Models: ws, Queue: queue})
 	require.NoError(t, err)
-	au, err := automation.New(automation.Options{DB: db, Queue: queue})
+	au, err := automation.New(automation.Options{DB: db, Queue: queue, Embedders: kn})
 	require.NoError(t, err)
 	return jobs.Services{Knowledge: kn, Automations: au}, queue
 }

@@ -50,6 +50,14 @@ func (s *Service) configuredEmbedder(ctx context.Context, workspaceID int64) (ll
 	return emb, spec, err
 }
 
+// Embedder returns the embedder a workspace's model settings ask for, with
+// its spec (the built-in one when the provider is builtin or no embedding
+// model is set), built as knowledge builds it: through the model guard, with
+// the workspace's API key. Automations embed with it too.
+func (s *Service) Embedder(ctx context.Context, workspaceID int64) (llm.Embedder, store.EmbedderSpec, error) {
+	return s.configuredEmbedder(ctx, workspaceID)
+}
+
 // embedState returns the workspace's embedder state, making the configured
 // embedder the active one before the first document.
 func (s *Service) embedState(ctx context.Context, workspaceID int64) (store.EmbedderState, error) {

@@ -10,10 +10,10 @@ import (
 	"time"
 
 	"github.com/deskmate/deskmate/account"
-	"github.com/deskmate/deskmate/internal/benchdata"
 	"github.com/deskmate/deskmate/internal/secret"
 	"github.com/deskmate/deskmate/internal/testdb"
 	"github.com/deskmate/deskmate/knowledge"
+	"github.com/deskmate/deskmate/knowledge/knowledgetest"
 	"github.com/deskmate/deskmate/llm"
 	"github.com/deskmate/deskmate/store"
 	"github.com/deskmate/deskmate/workspace"
@@ -30,10 +30,10 @@ type benchEnv struct {
 	ctx  context.Context
 	db   *store.DB
 	svc  *knowledge.Service
-	q    *benchdata.Queue
+	q    *knowledgetest.Queue
 	ws   int64
 	kb   int64
-	text *benchdata.Text
+	text *knowledgetest.Text
 }
 
 func benchSetup(b *testing.B) *benchEnv {
@@ -44,7 +44,7 @@ func benchSetup(b *testing.B) *benchEnv {
 	if err != nil {
 		b.Fatal(err)
 	}
-	q := &benchdata.Queue{}
+	q := &knowledgetest.Queue{}
 	models, err := workspace.New(workspace.Options{DB: db, Box: secret.NewBox(key)})
 	if err != nil {
 		b.Fatal(err)
@@ -62,7 +62,7 @@ func benchSetup(b *testing.B) *benchEnv {
 	if err != nil {
 		b.Fatal(err)
 	}
-	return &benchEnv{ctx: ctx, db: db, svc: svc, q: q, ws: w.ID, kb: kb.ID, text: benchdata.NewText(42)}
+	return &benchEnv{ctx: ctx, db: db, svc: svc, q: q, ws: w.ID, kb: kb.ID, text: knowledgetest.NewText(42)}
 }
 
 // ingest adds n articles through the service and ingests them as the job
@@ -193,10 +193,10 @@ func textTop(b *testing.B, e *benchEnv, scope store.SearchScope, q string) {
 	}
 }
 
-// bulkLoad writes n chunks with built-in vectors (benchdata.BulkLoad).
+// bulkLoad writes n chunks with built-in vectors (knowledgetest.BulkLoad).
 func (e *benchEnv) bulkLoad(b *testing.B, n int) {
 	b.Helper()
-	l, err := benchdata.BulkLoad(e.ctx, e.db, e.svc, e.q, e.ws, e.kb, e.text, n)
+	l, err := knowledgetest.BulkLoad(e.ctx, e.db, e.svc, e.q, e.ws, e.kb, e.text, n)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -118,31 +118,34 @@ func (r conversationReq) conversation(keyPrefix string) (agent.Conversation, err
 
 // agentRunJSON is a stored run; trace and input only when asked for one run.
 type agentRunJSON struct {
-	ID            int64           `json:"id"`
-	Source        string          `json:"source"`
-	TicketID      string          `json:"ticket_id"`
-	Channel       string          `json:"channel"`
-	Decision      string          `json:"decision"`
-	Reason        string          `json:"reason"`
-	AutomationID  *int64          `json:"automation_id"`
-	Language      string          `json:"language"`
-	ConfigVersion string          `json:"config_version"`
-	Model         string          `json:"model"`
-	TokensIn      int             `json:"tokens_in"`
-	TokensOut     int             `json:"tokens_out"`
-	CostUSD       float64         `json:"cost_usd"`
-	DurationMS    float64         `json:"duration_ms"`
-	Reply         string          `json:"reply"`
-	ReplayOf      *int64          `json:"replay_of"`
-	CreatedAt     time.Time       `json:"created_at"`
-	Trace         json.RawMessage `json:"trace,omitempty"`
-	Input         json.RawMessage `json:"input,omitempty"`
+	ID            int64     `json:"id"`
+	Source        string    `json:"source"`
+	TicketID      string    `json:"ticket_id"`
+	Channel       string    `json:"channel"`
+	Decision      string    `json:"decision"`
+	Reason        string    `json:"reason"`
+	AutomationID  *int64    `json:"automation_id"`
+	Language      string    `json:"language"`
+	ConfigVersion string    `json:"config_version"`
+	Model         string    `json:"model"`
+	TokensIn      int       `json:"tokens_in"`
+	TokensOut     int       `json:"tokens_out"`
+	CostUSD       float64   `json:"cost_usd"`
+	DurationMS    float64   `json:"duration_ms"`
+	Reply         string    `json:"reply"`
+	ReplayOf      *int64    `json:"replay_of"`
+	CreatedAt     time.Time `json:"created_at"`
+	// ConversationKey groups the runs of one conversation.
+	ConversationKey string          `json:"conversation_key"`
+	Trace           json.RawMessage `json:"trace,omitempty"`
+	Input           json.RawMessage `json:"input,omitempty"`
 }
 
 func toAgentRunJSON(r store.AgentRun, full bool) agentRunJSON {
 	out := agentRunJSON{ID: r.ID, Source: r.Source, TicketID: r.TicketID, Channel: r.Channel, Decision: r.Decision, Reason: r.Reason,
 		AutomationID: r.AutomationID, Language: r.Language, ConfigVersion: r.ConfigVersion, Model: r.Model, TokensIn: r.TokensIn,
-		TokensOut: r.TokensOut, CostUSD: r.CostUSD, DurationMS: r.DurationMS, Reply: r.Reply, ReplayOf: r.ReplayOf, CreatedAt: r.CreatedAt}
+		TokensOut: r.TokensOut, CostUSD: r.CostUSD, DurationMS: r.DurationMS, Reply: r.Reply, ReplayOf: r.ReplayOf, CreatedAt: r.CreatedAt,
+		ConversationKey: r.ConversationKey}
 	if full {
 		out.Trace, out.Input = r.Trace, r.Input
 	}

@@ -64,6 +64,7 @@ func TestPlaygroundRunsAndTraces(t *testing.T) {
 	msgs := []map[string]any{{"role": "customer", "text": "How long does standard shipping take?"}}
 	body := map[string]any{"conversation_id": "c1", "channel": "chat", "customer": map[string]any{"name": "Ana Silva", "email": "ana@example.com"},
 		"messages": msgs}
+	require.Equal(t, 403, viewer.call("POST", wsPath(w.ID, "/playground/messages"), body).Status, "runs are for editors")
 	var first playgroundJSON
 	owner.must(200, "POST", wsPath(w.ID, "/playground/messages"), body).JSON(t, &first)
 	require.Equal(t, "reply", first.Decision.Kind)
@@ -100,6 +101,7 @@ func TestPlaygroundRunsAndTraces(t *testing.T) {
 	// Runs: listed newest first, filtered, and readable by a viewer with their trace.
 	var runs []struct {
 		ID       int64  `json:"id"`
+		Key      string `json:"conversation_key"`
 		Decision string `json:"decision"`
 		Reason   string `json:"reason"`
 		Trace    any    `json:"trace"`
@@ -108,6 +110,7 @@ func TestPlaygroundRunsAndTraces(t *testing.T) {
 	require.Len(t, runs, 4)
 	require.Equal(t, third.Run.ID, runs[0].ID)
 	require.Nil(t, runs[0].Trace, "lists carry no traces")
+	require.Equal(t, "playground:c1", runs[0].Key)
 	viewer.must(200, "GET", wsPath(w.ID, "/runs?decision=handover&reason=requested"), nil).JSON(t, &runs)
 	require.Len(t, runs, 1)
 	require.Equal(t, second.Run.ID, runs[0].ID)
@@ -190,7 +193,7 @@ func TestAgentSettingsAPI(t *testing.T) {
 	r := owner.call("PUT", path, s)
 	require.Equal(t, 422, r.Status)
 	fields := r.Fields(t)
-	for _, f := range []string{"hours.time_zone", "hours.week[0]", "hours.holidays", "pii_masking"} {
+	for _, f := range []string{"hours.time_zone", "hours.week[0][0]", "hours.holidays[0]", "pii_masking"} {
 		require.Contains(t, fields, f)
 	}
 

@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/deskmate/deskmate/automation"
+	"github.com/deskmate/deskmate/intent"
 	"github.com/deskmate/deskmate/internal/validate"
 	"github.com/deskmate/deskmate/store"
 )
@@ -29,8 +30,14 @@ func toAutomationJSON(a store.Automation) automationJSON {
 
 // automationError turns the service's state errors into 409s.
 func automationError(err error) error {
-	if errors.Is(err, automation.ErrNoModel) || errors.Is(err, automation.ErrTrainingBusy) {
+	var ee *intent.EmbedError
+	switch {
+	case errors.Is(err, automation.ErrNoModel) || errors.Is(err, automation.ErrTrainingBusy):
 		return &APIError{Status: fiber.StatusConflict, Code: "conflict", Message: err.Error()}
+	case errors.Is(err, intent.ErrEmbeddingChanged):
+		return &APIError{Status: fiber.StatusConflict, Code: "train_again", Message: err.Error()}
+	case errors.As(err, &ee):
+		return &APIError{Status: fiber.StatusBadGateway, Code: "embedding_failed", Message: err.Error()}
 	}
 	return err
 }

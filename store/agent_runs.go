@@ -31,10 +31,16 @@ type AgentRun struct {
 	Trace          json.RawMessage `db:"trace"`
 	ReplayOf       *int64          `db:"replay_of"`
 	CreatedAt      time.Time       `db:"created_at"`
+	// ConversationKey is the run's conversation ("gorgias:123", "playground:…").
+	ConversationKey string `db:"conversation_key"`
 }
 
 const agentRunColumns = `id, workspace_id, conversation_id, source, ticket_id, channel, decision, reason, automation_id,
-	language, config_version, model, tokens_in, tokens_out, cost_usd, duration_ms, reply, input, trace, replay_of, created_at`
+	language, config_version, model, tokens_in, tokens_out, cost_usd, duration_ms, reply, input, trace, replay_of, created_at,
+	` + conversationKeyColumn
+
+// conversationKeyColumn is the key of a run's conversation.
+const conversationKeyColumn = `coalesce((SELECT c.key FROM conversations c WHERE c.id = agent_runs.conversation_id), '') AS conversation_key`
 
 // InsertAgentRun stores a run.
 func InsertAgentRun(ctx context.Context, q Querier, r AgentRun) (AgentRun, error) {
@@ -74,7 +80,7 @@ func AgentRuns(ctx context.Context, q Querier, workspaceID int64, f AgentRunFilt
 	runs, err := queryAll(ctx, q, pgx.RowToStructByName[AgentRun], `
 		SELECT id, workspace_id, conversation_id, source, ticket_id, channel, decision, reason, automation_id,
 			language, config_version, model, tokens_in, tokens_out, cost_usd, duration_ms, reply,
-			'null'::jsonb AS input, 'null'::jsonb AS trace, replay_of, created_at
+			'null'::jsonb AS input, 'null'::jsonb AS trace, replay_of, created_at, `+conversationKeyColumn+`
 		FROM agent_runs
 		WHERE workspace_id = $1 AND ($2 = '' OR decision = $2) AND ($3 = '' OR reason = $3) AND ($4 = '' OR channel = $4)
 			AND ($5 = '' OR source = $5) AND ($6 = 0 OR automation_id = $6) AND ($7 = 0 OR id < $7)

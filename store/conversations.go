@@ -14,7 +14,7 @@ type Conversation struct {
 	WorkspaceID    int64      `db:"workspace_id"`
 	Key            string     `db:"key"`
 	Channel        string     `db:"channel"`
-	State          string     `db:"state"` // bot or handed_over
+	State          string     `db:"state"` // bot, handed_over or suspended
 	HandoverReason string     `db:"handover_reason"`
 	HandedOverAt   *time.Time `db:"handed_over_at"`
 	BotReplies     int        `db:"bot_replies"`
@@ -63,6 +63,13 @@ func ReturnConversation(ctx context.Context, q Querier, workspaceID, id int64) e
 	return wrap("return conversation", mustAffect(q.Exec(ctx, `
 		UPDATE conversations SET state = 'bot', handover_reason = '', handed_over_at = NULL, bot_replies = 0, updated_at = now()
 		WHERE workspace_id = $1 AND id = $2`, workspaceID, id)))
+}
+
+// SuspendConversation marks a conversation suspended: Deskmate leaves it
+// alone, without handing it to a person, until it is returned.
+func SuspendConversation(ctx context.Context, q Querier, workspaceID, id int64) error {
+	return wrap("suspend conversation", mustAffect(q.Exec(ctx, `
+		UPDATE conversations SET state = 'suspended', updated_at = now() WHERE workspace_id = $1 AND id = $2`, workspaceID, id)))
 }
 
 // CountBotReply records one more reply by Deskmate in a conversation.

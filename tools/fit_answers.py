@@ -1,11 +1,17 @@
 """Fits Deskmate's answer reranker and confidence (agent/compose.go) from
-`deskmate eval answers --details F` files, and checks them on questions of
-articles left out of the fit."""
+`deskmate eval answers --details F` files, checks them on the questions of
+articles left out of the fit, and prints the weights to paste.
+
+Usage (numpy and scikit-learn needed):
+  for s in 1 2 3 4 5; do deskmate eval answers --articles A --queries Q --holdout 0.3 --seed $s --details d$s.jsonl; done
+  python3 tools/fit_answers.py Q d1.jsonl d2.jsonl d3.jsonl d4.jsonl d5.jsonl
+Set C (default 1) for the inverse regularisation strength."""
 import json, sys, random, numpy as np
 from sklearn.linear_model import LogisticRegression
 FEATS=["vector","text","fused","rank","title_cov","title_recall","body_cov","title_extra","idf_title_cov","idf_body_cov","idf_missing","max_missing"]
 C=float(__import__('os').environ.get('C','1'))
-files=sys.argv[1:]
+queries_path=sys.argv[1]
+files=sys.argv[2:]
 rows=[(fi,json.loads(l)) for fi,f in enumerate(files) for l in open(f)]
 def gold(r):  # the article of the query: a right candidate, else the query text as group key
     return r['query']
@@ -41,7 +47,7 @@ def score(rs,m,cm,th):
 # Group cross-validation: the queries of half the articles fit, the others test.
 qs=sorted(set(r['query'] for _,r in rows))
 arts={}
-for l in open(__import__('os').environ['QUERIES']):
+for l in open(queries_path):
     q=json.loads(l); arts[q['query']]=q['article_ids'][0]
 allart=sorted(set(arts.values()))
 ths=[0.5,0.55,0.6,0.65,0.7,0.75,0.8]

@@ -13,6 +13,12 @@ export default defineConfig({
     assetsDir: 'assets',
     emptyOutDir: true,
     sourcemap: false,
+    rollupOptions: {
+      output: {
+        // Libraries change less often than the app: their own file stays cached.
+        manualChunks: (id: string) => (id.includes('/node_modules/') ? 'vendor' : undefined),
+      },
+    },
   },
   server: {
     proxy: {

@@ -51,8 +51,13 @@ func evalAnswers(ctx context.Context, cfg *config.Config, logger *slog.Logger, a
 	seed := fs.Uint64("seed", 1, "random seed of the hold-out")
 	asJSON := fs.Bool("json", false, "end with one line of JSON")
 	details := fs.String("details", "", "write one JSON line per query to this file (features, decision)")
+	var model evalModel
+	model.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if err := model.check("--provider"); err != nil {
+		return fmt.Errorf("eval answers: %w", err)
 	}
 	if *articlesPath == "" || *queriesPath == "" {
 		return errors.New("eval answers: --articles and --queries are required")
@@ -72,6 +77,10 @@ func evalAnswers(ctx context.Context, cfg *config.Config, logger *slog.Logger, a
 		return errors.New("eval answers: no articles or no queries")
 	}
 	kept, held := splitArticles(articles, *holdout, *seed)
+	model, _, err = model.resolve(ctx, cfg)
+	if err != nil {
+		return fmt.Errorf("eval answers: %w", err)
+	}
 
 	env, err := openEvalWorkspace(ctx, cfg, logger, stderr, "answers")
 	if err != nil {
@@ -79,6 +88,10 @@ func evalAnswers(ctx context.Context, cfg *config.Config, logger *slog.Logger, a
 	}
 	defer env.close()
 	svc, actor := env.svc, env.actor
+	check, err := setEvalModel(ctx, env, model)
+	if err != nil {
+		return fmt.Errorf("eval answers: %w", err)
+	}
 	ingest, err := ingestArticles(ctx, svc.knowledge, actor, kept, knowledge.DefaultChunkSize)
 	if err != nil {
 		return err
@@ -99,6 +112,7 @@ func evalAnswers(ctx context.Context, cfg *config.Config, logger *slog.Logger, a
 	s.HeldOutArticles = len(held)
 	fmt.Fprintf(stdout, "articles: %s, %d in the knowledge, %d held out (seed %d); %d queries, %d answerable\n",
 		*articlesPath, len(kept), len(held), *seed, s.Queries, s.Answerable)
+	fmt.Fprintf(stdout, "embeddings: %s (%d dimensions)\n", check.Model, check.Dimensions)
 	fmt.Fprintf(stdout, "answerable coverage %6.2f%%  (answerable questions Deskmate replied to)\n", 100*s.AnswerableCoverage)
 	fmt.Fprintf(stdout, "answer precision    %6.2f%%  (replies citing a right article: %d of %d)\n", 100*s.AnswerPrecision, s.RightReplies, s.Replies)
 	fmt.Fprintf(stdout, "gap hand-over rate  %6.2f%%  (questions without their article handed over as a knowledge gap)\n", 100*s.GapHandoverRate)

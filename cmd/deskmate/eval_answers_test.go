@@ -60,6 +60,49 @@ func TestEvalAnswersJSON(t *testing.T) {
 	require.Contains(t, errOut, "holdout")
 }
 
+func TestEvalAnswersWithAnEmbeddingModel(t *testing.T) {
+	dir := t.TempDir()
+	articles := writeLines(t, dir, "articles.jsonl",
+		evalArticle{"a1", "Returns and refunds", "Unworn items can be returned within 30 days of delivery. Refunds reach your card in 5 business days."},
+		evalArticle{"a2", "Shipping times", "Standard shipping takes 3 to 5 days. Express parcels arrive the next day."},
+		evalArticle{"a3", "Changing your password", "Open Settings, then Security, and choose a new password of 10 characters or more."},
+		evalArticle{"a4", "Gift cards", "Gift cards never expire and can be used online and in stores."},
+	)
+	queries := writeLines(t, dir, "queries.jsonl",
+		evalQuery{"How many days do I have to return unworn items?", []string{"a1"}},
+		evalQuery{"How long does standard shipping take?", []string{"a2"}},
+		evalQuery{"How do I change my password?", []string{"a3"}},
+		evalQuery{"Do gift cards expire?", []string{"a4"}},
+	)
+	fake, baseURL, allow := startFakeEmbeddings(t, "concepts-v1")
+	url := testdb.URL(t)
+	before := workspaceCount(t, url)
+	args := []string{"eval", "answers", "--articles", articles, "--queries", queries, "--holdout", "0.25", "--seed", "3", "--json",
+		"--provider", "openai", "--base-url", baseURL, "--embedding-model", "concepts-v1"}
+	code, out, errOut := runCmd(t, map[string]string{"DATABASE_URL": url, "DESKMATE_MODEL_ALLOWLIST": allow}, args...)
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, out, "embeddings: openai/concepts-v1 (8 dimensions)")
+	var got struct {
+		Queries   int     `json:"queries"`
+		Replies   int     `json:"replies"`
+		Precision float64 `json:"answer_precision"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(lastLine(out)), &got), out)
+	require.Equal(t, 4, got.Queries)
+	require.Positive(t, got.Replies, out)
+	require.Equal(t, 1.0, got.Precision, out)
+	require.Positive(t, fake.seen("Do gift cards expire?"), "the questions are searched with the workspace's embedding model")
+	require.Equal(t, before, workspaceCount(t, url), "the temporary workspace is deleted")
+
+	code, _, errOut = runCmd(t, map[string]string{"DATABASE_URL": url}, args...)
+	require.Equal(t, 1, code)
+	require.Contains(t, errOut, "eval answers: --base-url: ")
+	require.Contains(t, errOut, "add "+allow+" to DESKMATE_MODEL_ALLOWLIST")
+	code, _, errOut = runCmd(t, nil, "eval", "answers", "--articles", articles, "--queries", queries, "--provider", "openai")
+	require.Equal(t, 1, code)
+	require.Contains(t, errOut, "eval answers: --provider openai needs --base-url and --embedding-model")
+}
+
 func TestEvalHandoverJSON(t *testing.T) {
 	dir := t.TempDir()
 	type msg struct {

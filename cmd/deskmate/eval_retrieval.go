@@ -26,6 +26,7 @@ import (
 	"github.com/deskmate/deskmate/internal/secret"
 	"github.com/deskmate/deskmate/knowledge"
 	"github.com/deskmate/deskmate/store"
+	"github.com/deskmate/deskmate/workspace"
 )
 
 func init() {
@@ -59,6 +60,7 @@ type retrievalFlags struct {
 	asJSON                         bool
 	limit, chunkSize               int
 	vectorWeight, textWeight, rrfK float64
+	model                          evalModel
 }
 
 // retrievalIngest is what loading the articles produced.
@@ -83,6 +85,10 @@ func evalRetrieval(ctx context.Context, cfg *config.Config, logger *slog.Logger,
 	if err != nil {
 		return err
 	}
+	model, _, err := f.model.resolve(ctx, cfg)
+	if err != nil {
+		return fmt.Errorf("eval retrieval: %w", err)
+	}
 
 	env, err := openEvalWorkspace(ctx, cfg, logger, stderr, "retrieval")
 	if err != nil {
@@ -90,6 +96,10 @@ func evalRetrieval(ctx context.Context, cfg *config.Config, logger *slog.Logger,
 	}
 	defer env.close()
 	kn, actor := env.svc.knowledge, env.actor
+	check, err := setEvalModel(ctx, env, model)
+	if err != nil {
+		return fmt.Errorf("eval retrieval: %w", err)
+	}
 
 	ingest, err := ingestArticles(ctx, kn, actor, articles, f.chunkSize)
 	if err != nil {
@@ -103,7 +113,7 @@ func evalRetrieval(ctx context.Context, cfg *config.Config, logger *slog.Logger,
 	if err != nil {
 		return err
 	}
-	return printRetrieval(stdout, f, len(articles), ingest, env.rt.DB.Version(), s)
+	return printRetrieval(stdout, f, len(articles), ingest, env.rt.DB.Version(), check, s)
 }
 
 // parseRetrievalFlags reads and checks the command line.
@@ -119,8 +129,9 @@ func parseRetrievalFlags(args []string, stderr io.Writer) (retrievalFlags, error
 	fs.Float64Var(&f.textWeight, "text-weight", knowledge.DefaultTextWeight, "weight of the full-text ranking in the fusion (0: vectors only)")
 	fs.Float64Var(&f.rrfK, "rrf-k", knowledge.DefaultRRFK, "reciprocal rank fusion k")
 	fs.IntVar(&f.chunkSize, "chunk-size", knowledge.DefaultChunkSize, "knowledge base chunk size (characters)")
+	f.model.register(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: deskmate eval retrieval --articles FILE --queries FILE [--json]")
+		fmt.Fprintln(stderr, "Usage: deskmate eval retrieval --articles FILE --queries FILE [--json] [--provider builtin|openai|ollama --base-url URL --embedding-model NAME]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -136,7 +147,36 @@ func parseRetrievalFlags(args []string, stderr io.Writer) (retrievalFlags, error
 	if f.limit < 5 || f.limit > knowledge.MaxSearchLimit {
 		return f, fmt.Errorf("eval retrieval: --limit must be from 5 to %d", knowledge.MaxSearchLimit)
 	}
+	if err := f.model.check("--provider"); err != nil {
+		return f, fmt.Errorf("eval retrieval: %w", err)
+	}
 	return f, nil
+}
+
+// register adds --provider, --base-url and --embedding-model, which set the
+// temporary workspace's model settings.
+func (m *evalModel) register(fs *flag.FlagSet) {
+	fs.StringVar(&m.provider, "provider", "builtin", "model provider of the temporary workspace: builtin (offline), openai (any OpenAI-compatible API) or ollama")
+	fs.StringVar(&m.baseURL, "base-url", "", "with --provider openai or ollama: the provider's base URL, e.g. http://127.0.0.1:8000/v1 (add its host:port to DESKMATE_MODEL_ALLOWLIST)")
+	fs.StringVar(&m.embeddingModel, "embedding-model", "", "with --provider openai or ollama: the embedding model knowledge is embedded and searched with")
+}
+
+// setEvalModel gives the temporary workspace the model settings of the
+// flags, with no chat model (answers stay the offline ones), and embeds a
+// short text with them, so that an unreachable provider stops the run
+// before any ingestion. It returns what the check found.
+func setEvalModel(ctx context.Context, env *evalWorkspace, m evalModel) (knowledge.EmbedderCheck, error) {
+	if !m.builtin() {
+		settings := workspace.ModelSettings{Provider: m.provider, BaseURL: m.baseURL, EmbeddingModel: m.embeddingModel}
+		if err := store.PutWorkspaceSetting(ctx, env.rt.DB.Pool, env.ws.ID, "model", settings); err != nil {
+			return knowledge.EmbedderCheck{}, err
+		}
+	}
+	check, err := env.svc.knowledge.CheckEmbedder(ctx, env.actor)
+	if err != nil {
+		return check, fmt.Errorf("embedding model: %w", err)
+	}
+	return check, nil
 }
 
 // searchOptions turns the fusion flags into search options. Here 0 leaves a
@@ -324,9 +364,10 @@ func rankedArticles(results []knowledge.SearchResult, docArticle map[int64]strin
 }
 
 // printRetrieval writes the report, and with --json the scores as one line.
-func printRetrieval(w io.Writer, f retrievalFlags, nArticles int, ingest retrievalIngest, pgVersion string, s retrievalScores) error {
+func printRetrieval(w io.Writer, f retrievalFlags, nArticles int, ingest retrievalIngest, pgVersion string, emb knowledge.EmbedderCheck, s retrievalScores) error {
 	fmt.Fprintf(w, "articles: %s, %d articles, %d chunks, ingested in %s (PostgreSQL %s)\n", f.articlesPath, nArticles,
 		ingest.chunks, ingest.took.Round(time.Millisecond), pgVersion)
+	fmt.Fprintf(w, "embeddings: %s (%d dimensions)\n", emb.Model, emb.Dimensions)
 	fmt.Fprintf(w, "queries:  %s, %d queries, top %d chunks each (vector weight %g, text weight %g, k %g)\n",
 		f.queriesPath, s.NQueries, f.limit, f.vectorWeight, f.textWeight, f.rrfK)
 	fmt.Fprintf(w, "hit@1     %6.2f%%  (the first article found is a right one)\n", 100*s.HitAt1)

@@ -95,3 +95,67 @@ func TestEvalRetrievalCleansUpAfterAnError(t *testing.T) {
 	require.Equal(t, 1, code)
 	require.Contains(t, errOut, "--articles and --queries are required")
 }
+
+func TestEvalRetrievalWithAnEmbeddingModel(t *testing.T) {
+	dir := t.TempDir()
+	articles := writeLines(t, dir, "articles.jsonl",
+		evalArticle{"a1", "Returns and refunds", "Unworn items can be returned within 30 days. Refunds reach your card in 5 business days."},
+		evalArticle{"a2", "Shipping times", "Standard shipping takes 3 to 5 days. Express parcels arrive the next day."},
+		evalArticle{"a3", "Changing your password", "Open Settings, then Security, and choose a new password of 10 characters or more."},
+		evalArticle{"a4", "Gift cards", "Gift cards never expire and can be used online and in stores."},
+	)
+	queries := writeLines(t, dir, "queries.jsonl",
+		evalQuery{"could you reimburse me", []string{"a1"}},
+		evalQuery{"when will my parcel arrive", []string{"a2"}},
+		evalQuery{"I forgot my login credentials", []string{"a3"}},
+		evalQuery{"does a voucher expire", []string{"a4"}},
+	)
+	fake, baseURL, allow := startFakeEmbeddings(t, "concepts-v1")
+	url := testdb.URL(t)
+	before := workspaceCount(t, url)
+	env := map[string]string{"DATABASE_URL": url, "DESKMATE_MODEL_ALLOWLIST": allow}
+	args := []string{"eval", "retrieval", "--articles", articles, "--queries", queries, "--json"}
+	code, out, errOut := runCmd(t, env, append(args, "--provider", "openai", "--base-url", baseURL, "--embedding-model", "concepts-v1")...)
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, out, "embeddings: openai/concepts-v1 (8 dimensions)")
+	var got map[string]float64
+	require.NoError(t, json.Unmarshal([]byte(lastLine(out)), &got), out)
+	require.Equal(t, 4.0, got["n_queries"])
+	for _, q := range []string{"could you reimburse me", "when will my parcel arrive", "I forgot my login credentials", "does a voucher expire"} {
+		require.Equal(t, 1, fake.seen(q), "%q is searched with the workspace's embedding model", q)
+	}
+	require.Equal(t, 1.0, got["recall_at_5"], out)
+	require.Equal(t, before, workspaceCount(t, url), "the temporary workspace is deleted")
+
+	code, out, errOut = runCmd(t, env, args...)
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, out, "embeddings: builtin-hash-v1")
+
+	// A model server on this machine must be allowed on purpose; nothing is
+	// created before the flags are checked.
+	code, _, errOut = runCmd(t, map[string]string{"DATABASE_URL": url},
+		append(args, "--provider", "openai", "--base-url", baseURL, "--embedding-model", "concepts-v1")...)
+	require.Equal(t, 1, code)
+	require.Contains(t, errOut, "eval retrieval: --base-url: ")
+	require.Contains(t, errOut, "add "+allow+" to DESKMATE_MODEL_ALLOWLIST")
+
+	// A provider without the model stops the run before ingestion.
+	code, _, errOut = runCmd(t, env, append(args, "--provider", "openai", "--base-url", baseURL, "--embedding-model", "no-such-model")...)
+	require.Equal(t, 1, code)
+	require.Contains(t, errOut, "eval retrieval: embedding model: ")
+	require.Contains(t, errOut, "HTTP 404: The model does not exist")
+	require.Equal(t, before, workspaceCount(t, url))
+
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--provider", "bert"}, "--provider must be builtin, openai or ollama"},
+		{[]string{"--provider", "ollama", "--embedding-model", "nomic-embed-text"}, "--provider ollama needs --base-url and --embedding-model"},
+		{[]string{"--embedding-model", "nomic-embed-text"}, "--base-url and --embedding-model go with --provider openai or ollama"},
+	} {
+		code, _, errOut = runCmd(t, nil, append(args, c.args...)...)
+		require.Equal(t, 1, code, c.args)
+		require.Contains(t, errOut, "eval retrieval: "+c.want, c.args)
+	}
+}

@@ -69,7 +69,7 @@ func wire(cfg *config.Config, db *store.DB, o wireOptions) (*services, error) {
 		Guard: webGuard, ModelGuard: modelGuard, Logger: o.logger.With("component", "knowledge")}); err != nil {
 		return nil, err
 	}
-	if s.automations, err = automation.New(automation.Options{DB: db, Queue: queue}); err != nil {
+	if s.automations, err = automation.New(automation.Options{DB: db, Queue: queue, Embedders: s.knowledge}); err != nil {
 		return nil, err
 	}
 	if s.agent, err = agent.New(agent.Options{DB: db, Automations: s.automations, Knowledge: s.knowledge,

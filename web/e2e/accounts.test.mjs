@@ -98,7 +98,7 @@ test('owner sets up, invites an editor, and the editor cannot change admin setti
   await owner.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
   await owner.waitForURL(`${url}/settings/general`);
   const ownerTabs = owner.getByRole('navigation', { name: 'Settings' }).getByRole('link');
-  assert.deepEqual(await ownerTabs.allTextContents(), ['General', 'Model', 'Members', 'API tokens', 'Audit log']);
+  assert.deepEqual(await ownerTabs.allTextContents(), ['General', 'Agent', 'Model', 'Members', 'API tokens', 'Audit log']);
   await owner.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'Members' }).click();
   await owner.getByRole('rowheader', { name: /Olivia Owner/ }).waitFor();
   await owner.getByRole('button', { name: 'Invite', exact: true }).click();
@@ -131,7 +131,7 @@ test('owner sets up, invites an editor, and the editor cannot change admin setti
 
   // No admin tabs, and read-only forms.
   const editorTabs = editor.getByRole('navigation', { name: 'Settings' }).getByRole('link');
-  assert.deepEqual(await editorTabs.allTextContents(), ['General', 'Model']);
+  assert.deepEqual(await editorTabs.allTextContents(), ['General', 'Agent', 'Model']);
   await editor.getByRole('heading', { name: 'Gorgias connection' }).waitFor();
   assert.equal(await editor.getByLabel('Name').isDisabled(), true, 'the workspace name is read-only');
   await editor.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'Model' }).click();
@@ -145,6 +145,12 @@ test('owner sets up, invites an editor, and the editor cannot change admin setti
   }
   await modelForm.getByText('Only admins can change this.').waitFor();
   await editor.screenshot({ path: path.join(screenshotDir, 'editor-settings.png'), fullPage: true });
+  await editor.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'Agent' }).click();
+  const agentForm = editor.getByRole('form', { name: 'Agent settings' });
+  await agentForm.getByText('Only admins can change this.').waitFor();
+  const topicName = agentForm.getByRole('group', { name: 'Topic 1' }).getByLabel('Name');
+  assert.equal(await topicName.isDisabled(), true, 'topics are read-only');
+  assert.equal(await agentForm.getByRole('button', { name: 'Save agent settings' }).count(), 0, 'no Save button');
 
   // The tabs are hidden, and the server refuses too.
   /** @type {{ status: number, body: any }} */
@@ -166,6 +172,8 @@ test('owner sets up, invites an editor, and the editor cannot change admin setti
   });
   assert.equal(putModel.status, 403, `PUT model-settings as editor: ${JSON.stringify(putModel.body)}`);
   assert.equal(putModel.body?.error?.code, 'forbidden');
+  const putAgent = await callApi(editor, 'PUT', `/api/workspaces/${workspace.id}/agent-settings`, { max_bot_replies: 3 });
+  assert.equal(putAgent.status, 403, `PUT agent-settings as editor: ${JSON.stringify(putAgent.body)}`);
 
   const members = await callApi(editor, 'GET', `/api/workspaces/${workspace.id}/members`);
   assert.equal(members.status, 200, 'an editor may read the members');

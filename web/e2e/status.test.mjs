@@ -18,7 +18,7 @@ const SECTIONS = [
   'Tags',
   'Gorgias',
   'Playground',
-  'Tickets',
+  'Conversations',
   'Insights',
   'Workspaces',
   'Settings',

@@ -4,6 +4,8 @@ import { Layout } from './components/Layout';
 import { ChangePasswordPage } from './pages/ChangePasswordPage';
 import { AutomationEditor } from './pages/automations/AutomationEditor';
 import { AutomationsPage } from './pages/automations/AutomationsPage';
+import { ConversationsPage } from './pages/conversations/ConversationsPage';
+import { RunPage } from './pages/conversations/RunPage';
 import { InstructionsPage } from './pages/instructions/InstructionsPage';
 import { InvitePage } from './pages/InvitePage';
 import { KnowledgeBasePage } from './pages/knowledge/KnowledgeBasePage';
@@ -11,10 +13,12 @@ import { KnowledgePage } from './pages/knowledge/KnowledgePage';
 import { LoginPage, returnPath } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { PlaceholderPage } from './pages/PlaceholderPage';
+import { PlaygroundPage } from './pages/playground/PlaygroundPage';
 import { AFTER_SETUP_PATH, SetupPage } from './pages/SetupPage';
 import { StatusPage } from './pages/StatusPage';
 import { TagsPage } from './pages/tags/TagsPage';
 import { WorkspacesPage } from './pages/WorkspacesPage';
+import { AgentSettingsTab } from './pages/settings/AgentSettingsTab';
 import { AuditTab } from './pages/settings/AuditTab';
 import { GeneralSettings } from './pages/settings/GeneralSettings';
 import { MembersTab } from './pages/settings/MembersTab';
@@ -116,11 +120,15 @@ export function App() {
             <Route path="/automations/:automationId" element={<AutomationEditor />} />
             <Route path="/instructions" element={<InstructionsPage />} />
             <Route path="/tags" element={<TagsPage />} />
+            <Route path="/playground" element={<PlaygroundPage />} />
+            <Route path="/conversations" element={<ConversationsPage />} />
+            <Route path="/conversations/:runId" element={<RunPage />} />
             <Route path="/status" element={<StatusPage />} />
             <Route path="/workspaces" element={<WorkspacesPage />} />
             <Route path="/settings" element={<SettingsPage />}>
               <Route index element={<Navigate to="general" replace />} />
               <Route path="general" element={<GeneralSettings />} />
+              <Route path="agent" element={<AgentSettingsTab />} />
               <Route path="model" element={<ModelSettingsTab />} />
               <Route
                 path="members"

@@ -61,14 +61,16 @@ export const navGroups: readonly NavGroup[] = [
       {
         path: '/playground',
         label: 'Playground',
-        description: 'Try the agent on a sample customer message and see its answer, the sources it used and the actions it would take.',
-        available: false,
+        description:
+          'Chat with the agent as a customer would and see its answer or hand-over, the sources it used and the trace of how it decided.',
+        available: true,
       },
       {
-        path: '/tickets',
-        label: 'Tickets',
-        description: 'Tickets the agent has worked on, with its replies, drafts, actions and the reasons behind them.',
-        available: false,
+        path: '/conversations',
+        label: 'Conversations',
+        description:
+          'Every decision the agent took on a ticket or a playground conversation, with the reasons, sources and trace behind it.',
+        available: true,
       },
       {
         path: '/insights',
@@ -92,7 +94,7 @@ export const navGroups: readonly NavGroup[] = [
         path: '/settings',
         label: 'Settings',
         description:
-          'Settings of the current workspace: its Gorgias connection, language model, members, API tokens and audit log.',
+          'Settings of the current workspace: its Gorgias connection, the agent’s behaviour, language model, members, API tokens and audit log.',
         available: true,
       },
       {

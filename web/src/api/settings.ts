@@ -113,3 +113,27 @@ export function parseEmbeddingCheck(body: unknown): EmbeddingCheck {
 export function checkEmbeddingSettings(workspaceId: string): Promise<EmbeddingCheck> {
   return apiRequest(workspacePath(workspaceId, '/model-settings/check'), parseEmbeddingCheck, { method: 'POST' });
 }
+
+/** The outcome of sending the saved chat model a tiny request. */
+export interface ChatCheck {
+  ok: boolean;
+  chat_model: string;
+  took_ms: number;
+  /** What failed, when `ok` is false. */
+  error: string;
+}
+
+export function parseChatCheck(body: unknown): ChatCheck {
+  const obj = record(body, 'check');
+  return {
+    ok: bool(obj, 'ok', 'check'),
+    chat_model: strOrEmpty(obj, 'chat_model', 'check'),
+    took_ms: numOr(obj, 'took_ms', 'check', 0),
+    error: strOrEmpty(obj, 'error', 'check'),
+  };
+}
+
+/** Tries the saved chat model (admins): is the provider reachable, does the model answer? */
+export function checkChatSettings(workspaceId: string): Promise<ChatCheck> {
+  return apiRequest(workspacePath(workspaceId, '/model-settings/check-chat'), parseChatCheck, { method: 'POST' });
+}

@@ -11,7 +11,7 @@ const EXPECTED_SECTIONS = [
   'Tags',
   'Gorgias',
   'Playground',
-  'Tickets',
+  'Conversations',
   'Insights',
   'Workspaces',
   'Settings',

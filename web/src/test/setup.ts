@@ -5,5 +5,6 @@ import { setCsrfToken } from '../api/client';
 afterEach(() => {
   cleanup();
   window.localStorage.clear();
+  window.sessionStorage.clear();
   setCsrfToken(null);
 });

@@ -12,6 +12,8 @@ const ACTION_LABELS: Record<string, string> = {
   'workspace.delete': 'Deleted the workspace',
   'gorgias.update': 'Changed the Gorgias connection',
   'model_settings.update': 'Changed the model settings',
+  'agent_settings.update': 'Changed the agent settings',
+  'conversation.return': 'Returned a conversation to Deskmate',
   'member.add': 'Added a member',
   'member.update': 'Changed a member’s role',
   'member.remove': 'Removed a member',

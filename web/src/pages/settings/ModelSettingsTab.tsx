@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import {
   PROVIDERS,
+  checkChatSettings,
   checkEmbeddingSettings,
   fetchModelSettings,
   saveModelSettings,
@@ -56,9 +57,11 @@ function ModelForm({ workspaceId, settings, canEdit }: { workspaceId: string; se
       setApiKey('');
       setSaved(true);
       check.reset();
+      chatCheck.reset();
     },
   });
   const check = useMutation({ mutationFn: () => checkEmbeddingSettings(workspaceId) });
+  const chatCheck = useMutation({ mutationFn: () => checkChatSettings(workspaceId) });
   const errors = formErrors(mutation.error, FIELDS);
   const builtin = provider === 'builtin';
 
@@ -178,6 +181,9 @@ function ModelForm({ workspaceId, settings, canEdit }: { workspaceId: string; se
             <button type="button" className="button" disabled={check.isPending} onClick={() => check.mutate()}>
               {check.isPending ? 'Checking…' : 'Check embeddings'}
             </button>
+            <button type="button" className="button" disabled={chatCheck.isPending} onClick={() => chatCheck.mutate()}>
+              {chatCheck.isPending ? 'Checking…' : 'Check chat'}
+            </button>
           </div>
         ) : (
           <ReadOnlyNote />
@@ -195,7 +201,26 @@ function ModelForm({ workspaceId, settings, canEdit }: { workspaceId: string; se
           )
         ) : null}
         {check.error ? <FormError message={formErrors(check.error, []).message} /> : null}
+        {chatCheck.data ? (
+          chatCheck.data.ok ? (
+            <p className="notice notice--success" role="status">
+              The chat model works: {chatCheck.data.chat_model} answered in {Math.round(chatCheck.data.took_ms)} ms.
+            </p>
+          ) : (
+            <p className="notice notice--danger" role="alert">
+              The chat model does not work yet{chatCheck.data.chat_model ? ` (${chatCheck.data.chat_model})` : ''}:{' '}
+              {chatCheck.data.error}
+            </p>
+          )
+        ) : null}
+        {chatCheck.error ? <FormError message={formErrors(chatCheck.error, []).message} /> : null}
       </form>
+      <div className={builtin ? 'notice notice--warning' : 'notice notice--info'} role="note" aria-label="Translation">
+        <strong>Translation needs an LLM provider.</strong> The built-in provider works offline and cannot translate:
+        with it, Deskmate answers in the language of the knowledge and automations, and hands a customer who writes in
+        another language to a person. Choose Ollama or an OpenAI-compatible server to have replies written and
+        translated.
+      </div>
     </section>
   );
 }

@@ -15,6 +15,7 @@ export interface SettingsTab {
 
 export const SETTINGS_TABS: readonly SettingsTab[] = [
   { path: 'general', label: 'General', adminOnly: false },
+  { path: 'agent', label: 'Agent', adminOnly: false },
   { path: 'model', label: 'Model', adminOnly: false },
   { path: 'members', label: 'Members', adminOnly: true },
   { path: 'tokens', label: 'API tokens', adminOnly: true },

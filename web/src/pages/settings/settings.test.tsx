@@ -57,7 +57,7 @@ describe('Settings by role', () => {
     renderApp('/settings/model');
 
     await screen.findByRole('heading', { name: 'Language model' });
-    expect(settingsTabs()).toEqual(['General', 'Model']);
+    expect(settingsTabs()).toEqual(['General', 'Agent', 'Model']);
 
     const form = screen.getByRole('form', { name: 'Model settings' });
     expect(within(form).queryByRole('button', { name: 'Save' })).toBeNull();
@@ -98,7 +98,7 @@ describe('Settings by role', () => {
     });
     renderApp('/settings/model');
     await screen.findByRole('heading', { name: 'Language model' });
-    expect(settingsTabs()).toEqual(['General', 'Model', 'Members', 'API tokens', 'Audit log']);
+    expect(settingsTabs()).toEqual(['General', 'Agent', 'Model', 'Members', 'API tokens', 'Audit log']);
 
     expect(screen.getByText('Saved: ••••1234. Leave empty to keep it.')).toBeTruthy();
     fireEvent.change(screen.getByLabelText('Chat model'), { target: { value: 'qwen2.5:7b' } });
@@ -146,6 +146,50 @@ describe('Settings by role', () => {
     ).toBeTruthy();
     expect(screen.queryByText(/do not work yet/)).toBeNull();
     expect(server.callsTo('POST', `/api/workspaces/${WORKSPACE_ID}/model-settings/check`)).toHaveLength(2);
+  });
+
+  it('checks the saved chat model beside the embeddings, and says what failed', async () => {
+    let works = false;
+    const server = fakeServer({
+      session: sessionAs('admin'),
+      routes: workspaceRoutes('admin', {
+        'POST /api/workspaces/:id/model-settings/check-chat': () =>
+          jsonResponse(
+            200,
+            works
+              ? { ok: true, chat_model: 'ollama/llama3.1:8b', took_ms: 812.4 }
+              : { ok: false, chat_model: 'ollama/llama3.1:8b', took_ms: 2, error: 'ollama chat llama3.1:8b: model not found' },
+          ),
+      }),
+    });
+    renderApp('/settings/model');
+    const form = await screen.findByRole('form', { name: 'Model settings' });
+    const buttons = within(form)
+      .getAllByRole('button')
+      .map((button) => button.textContent);
+    expect(buttons).toEqual(['Save', 'Check embeddings', 'Check chat']);
+
+    fireEvent.click(within(form).getByRole('button', { name: 'Check chat' }));
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'The chat model does not work yet (ollama/llama3.1:8b): ollama chat llama3.1:8b: model not found',
+    );
+    works = true;
+    fireEvent.click(within(form).getByRole('button', { name: 'Check chat' }));
+    expect(await screen.findByText('The chat model works: ollama/llama3.1:8b answered in 812 ms.')).toBeTruthy();
+    expect(screen.queryByText(/does not work yet/)).toBeNull();
+    expect(server.callsTo('POST', `/api/workspaces/${WORKSPACE_ID}/model-settings/check-chat`)).toHaveLength(2);
+    expect(server.callsTo('POST', `/api/workspaces/${WORKSPACE_ID}/model-settings/check`)).toHaveLength(0);
+  });
+
+  it('says that translation needs an LLM provider, louder with the built-in one', async () => {
+    fakeServer({ session: sessionAs('admin'), routes: workspaceRoutes('admin') });
+    renderApp('/settings/model');
+    const note = await screen.findByRole('note', { name: 'Translation' });
+    expect(note.textContent).toContain('Translation needs an LLM provider.');
+    expect(note.textContent).toContain('The built-in provider works offline and cannot translate');
+    expect(note.className).toContain('notice--info');
+    fireEvent.change(screen.getByLabelText('Provider'), { target: { value: 'builtin' } });
+    expect(screen.getByRole('note', { name: 'Translation' }).className).toContain('notice--warning');
   });
 
   it('hides the base URL for the built-in model', async () => {

@@ -1,7 +1,7 @@
-// Package benchdata makes synthetic knowledge for benchmarks: support-article
+// Package knowledgetest makes synthetic knowledge for benchmarks: support-article
 // text on a few hundred topics, and a bulk loader that writes many chunks
 // with built-in vectors faster than ingestion would.
-package benchdata
+package knowledgetest
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package benchdata
+package knowledgetest
 
 import (
 	"fmt"
