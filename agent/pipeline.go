@@ -453,6 +453,9 @@ func (p *pipeline) finish(d *Decision) {
 			}
 		}
 	}
+	if d.Kind == Reply && d.PostAction == "handover" {
+		d.Tags = append(d.Tags, p.systemTag("agent_required"))
+	}
 	d.Tags = dedupeFold(d.Tags)
 	d.Confidence = round3(d.Confidence)
 }

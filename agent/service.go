@@ -165,8 +165,11 @@ func (s *Service) Decide(ctx context.Context, actor account.Actor, conv Conversa
 			if err := store.CountBotReply(ctx, tx, actor.WorkspaceID, *convID); err != nil {
 				return err
 			}
-			if d.PostAction == "suspend" {
+			switch d.PostAction {
+			case "suspend":
 				return store.SuspendConversation(ctx, tx, actor.WorkspaceID, *convID)
+			case "handover":
+				return store.HandOverConversation(ctx, tx, actor.WorkspaceID, *convID, ReasonAutomation)
 			}
 		}
 		return nil

@@ -6,39 +6,24 @@ import (
 	"encoding/gob"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/deskmate/deskmate/llm/llmtest"
 )
 
 // concepts are the dimensions of conceptEmbedder: words of one concept give
 // the same direction, so paraphrases that share no word with the learning
 // phrases get close vectors, as they do with a real sentence model.
-var concepts = [][]string{
+var concepts = llmtest.Concepts{
 	{"refund", "money back", "reimburs", "repay"},
 	{"order", "parcel", "package", "shipment", "purchase"},
 	{"cancel", "call off", "abort", "stop"},
 	{"address", "residence", "relocat", "moved"},
 	{"open", "hours", "close", "times", "schedule", "trading"},
 	{"where", "track", "status", "arriv", "shipped", "whereabouts"},
-}
-
-// conceptVector is a text's vector: one count per concept it mentions, and
-// a small constant so that no vector is zero.
-func conceptVector(text string) []float32 {
-	text = strings.ToLower(text)
-	v := make([]float32, len(concepts)+1)
-	for k, cues := range concepts {
-		for _, c := range cues {
-			if strings.Contains(text, c) {
-				v[k]++
-			}
-		}
-	}
-	v[len(concepts)] = 0.2
-	return v
 }
 
 // conceptEmbedder is a stand-in embedding model that records its calls.
@@ -63,7 +48,7 @@ func (e *conceptEmbedder) Embed(_ context.Context, texts []string) ([][]float32,
 	}
 	out := make([][]float32, len(texts))
 	for i, t := range texts {
-		v := conceptVector(t)
+		v := concepts.Vector(t)
 		if e.common > 0 {
 			v[len(concepts)] = e.common
 		}

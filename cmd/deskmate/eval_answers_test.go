@@ -11,21 +11,29 @@ import (
 	"github.com/deskmate/deskmate/internal/testdb"
 )
 
-func TestEvalAnswersJSON(t *testing.T) {
+// answerEvalFiles writes four help articles and a question for each, and
+// returns the articles and queries files.
+func answerEvalFiles(t *testing.T) (articles, queries string) {
+	t.Helper()
 	dir := t.TempDir()
-	articles := writeLines(t, dir, "articles.jsonl",
+	articles = writeLines(t, dir, "articles.jsonl",
 		evalArticle{"a1", "Returns and refunds", "Unworn items can be returned within 30 days of delivery. Refunds reach your card in 5 business days."},
 		evalArticle{"a2", "Shipping times", "Standard shipping takes 3 to 5 days. Express parcels arrive the next day."},
 		evalArticle{"a3", "Changing your password", "Open Settings, then Security, and choose a new password of 10 characters or more."},
 		evalArticle{"a4", "Gift cards", "Gift cards never expire and can be used online and in stores."},
 	)
-	queries := writeLines(t, dir, "queries.jsonl",
+	queries = writeLines(t, dir, "queries.jsonl",
 		evalQuery{"How many days do I have to return unworn items?", []string{"a1"}},
 		evalQuery{"How long does standard shipping take?", []string{"a2"}},
 		evalQuery{"How do I change my password?", []string{"a3"}},
 		evalQuery{"Do gift cards expire?", []string{"a4"}},
 	)
-	details := filepath.Join(dir, "details.jsonl")
+	return articles, queries
+}
+
+func TestEvalAnswersJSON(t *testing.T) {
+	articles, queries := answerEvalFiles(t)
+	details := filepath.Join(t.TempDir(), "details.jsonl")
 	url := testdb.URL(t)
 	before := workspaceCount(t, url)
 	code, out, errOut := runCmd(t, map[string]string{"DATABASE_URL": url}, "eval", "answers",
@@ -61,19 +69,7 @@ func TestEvalAnswersJSON(t *testing.T) {
 }
 
 func TestEvalAnswersWithAnEmbeddingModel(t *testing.T) {
-	dir := t.TempDir()
-	articles := writeLines(t, dir, "articles.jsonl",
-		evalArticle{"a1", "Returns and refunds", "Unworn items can be returned within 30 days of delivery. Refunds reach your card in 5 business days."},
-		evalArticle{"a2", "Shipping times", "Standard shipping takes 3 to 5 days. Express parcels arrive the next day."},
-		evalArticle{"a3", "Changing your password", "Open Settings, then Security, and choose a new password of 10 characters or more."},
-		evalArticle{"a4", "Gift cards", "Gift cards never expire and can be used online and in stores."},
-	)
-	queries := writeLines(t, dir, "queries.jsonl",
-		evalQuery{"How many days do I have to return unworn items?", []string{"a1"}},
-		evalQuery{"How long does standard shipping take?", []string{"a2"}},
-		evalQuery{"How do I change my password?", []string{"a3"}},
-		evalQuery{"Do gift cards expire?", []string{"a4"}},
-	)
+	articles, queries := answerEvalFiles(t)
 	fake, baseURL, allow := startFakeEmbeddings(t, "concepts-v1")
 	url := testdb.URL(t)
 	before := workspaceCount(t, url)
@@ -91,7 +87,7 @@ func TestEvalAnswersWithAnEmbeddingModel(t *testing.T) {
 	require.Equal(t, 4, got.Queries)
 	require.Positive(t, got.Replies, out)
 	require.Equal(t, 1.0, got.Precision, out)
-	require.Positive(t, fake.seen("Do gift cards expire?"), "the questions are searched with the workspace's embedding model")
+	require.Positive(t, fake.Seen("Do gift cards expire?"), "the questions are searched with the workspace's embedding model")
 	require.Equal(t, before, workspaceCount(t, url), "the temporary workspace is deleted")
 
 	code, _, errOut = runCmd(t, map[string]string{"DATABASE_URL": url}, args...)

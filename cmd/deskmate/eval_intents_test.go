@@ -2,16 +2,15 @@ package main
 
 import (
 	"encoding/json"
-	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/deskmate/deskmate/llm/llmtest"
 )
 
 func writeJSONL(t *testing.T, dir, name string, rows [][2]string) string {
@@ -140,10 +139,10 @@ func TestEvalIntentsErrors(t *testing.T) {
 	require.Contains(t, errOut, "--train and --test are required")
 }
 
-// concepts are the dimensions of fakeEmbeddings' model: the words of one
+// concepts are the dimensions of the fake embedding model: the words of one
 // concept point the same way, so a paraphrase that shares no word with the
 // learning phrases lands near them, as with a real sentence model.
-var concepts = [][]string{
+var concepts = llmtest.Concepts{
 	{"refund", "money back", "reimburs", "repay"},
 	{"order", "parcel", "package", "shipment", "purchase", "deliver"},
 	{"open", "hours", "close", "times", "schedule", "trading"},
@@ -153,91 +152,17 @@ var concepts = [][]string{
 	{"gift card", "voucher", "gift certificate"},
 }
 
-func conceptVector(text string) []float32 {
-	text = strings.ToLower(text)
-	v := make([]float32, len(concepts)+1)
-	for k, cues := range concepts {
-		for _, c := range cues {
-			if strings.Contains(text, c) {
-				v[k]++
-			}
-		}
-	}
-	v[len(concepts)] = 0.2
-	return v
-}
-
-// fakeEmbeddings speaks OpenAI's POST /v1/embeddings for one model,
-// answering the items in reverse order as the API may.
-type fakeEmbeddings struct {
-	model string
-
-	mu      sync.Mutex
-	batches []int
-	inputs  map[string]int
-}
-
-func (f *fakeEmbeddings) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "application/json")
-	var req struct {
-		Model          string   `json:"model"`
-		Input          []string `json:"input"`
-		EncodingFormat string   `json:"encoding_format"`
-	}
-	if r.URL.Path != "/v1/embeddings" || r.Method != http.MethodPost || json.NewDecoder(r.Body).Decode(&req) != nil ||
-		req.Model != f.model || req.EncodingFormat != "float" {
-		w.WriteHeader(http.StatusNotFound)
-		w.Write([]byte(`{"error":{"message":"The model does not exist","type":"invalid_request_error"}}`))
-		return
-	}
-	f.mu.Lock()
-	f.batches = append(f.batches, len(req.Input))
-	for _, in := range req.Input {
-		f.inputs[in]++
-	}
-	f.mu.Unlock()
-	type item struct {
-		Object    string    `json:"object"`
-		Index     int       `json:"index"`
-		Embedding []float32 `json:"embedding"`
-	}
-	resp := struct {
-		Object string `json:"object"`
-		Data   []item `json:"data"`
-		Model  string `json:"model"`
-	}{Object: "list", Model: req.Model}
-	for i := len(req.Input) - 1; i >= 0; i-- {
-		resp.Data = append(resp.Data, item{Object: "embedding", Index: i, Embedding: conceptVector(req.Input[i])})
-	}
-	json.NewEncoder(w).Encode(resp)
-}
-
-func (f *fakeEmbeddings) seen(text string) int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.inputs[text]
-}
-
-func (f *fakeEmbeddings) largestBatch() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	n := 0
-	for _, b := range f.batches {
-		n = max(n, b)
-	}
-	return n
-}
-
-// startFakeEmbeddings serves model on 127.0.0.1 and returns the server, its
-// /v1 base URL and the DESKMATE_MODEL_ALLOWLIST entry that lets it through.
-func startFakeEmbeddings(t *testing.T, model string) (*fakeEmbeddings, string, string) {
+// startFakeEmbeddings serves model on 127.0.0.1 (another model gets "HTTP
+// 404: The model does not exist") and returns the server, its /v1 base URL
+// and the DESKMATE_MODEL_ALLOWLIST entry that lets it through.
+func startFakeEmbeddings(t *testing.T, model string) (*llmtest.Embeddings, string, string) {
 	t.Helper()
-	f := &fakeEmbeddings{model: model, inputs: map[string]int{}}
-	srv := httptest.NewServer(f)
-	t.Cleanup(srv.Close)
-	u, err := url.Parse(srv.URL)
+	f := llmtest.StartEmbeddings(concepts.Vector, model)
+	t.Cleanup(f.Close)
+	f.SetNotFound("The model does not exist")
+	u, err := url.Parse(f.URL())
 	require.NoError(t, err)
-	return f, srv.URL + "/v1", u.Host
+	return f, f.URL(), u.Host
 }
 
 func TestEvalIntentsWithAnEmbeddingModel(t *testing.T) {
@@ -265,9 +190,9 @@ func TestEvalIntentsWithAnEmbeddingModel(t *testing.T) {
 	require.Equal(t, 1.0, real["in_scope_accuracy"], out)
 	require.Equal(t, 1.0, real["accuracy"], out)
 	require.LessOrEqual(t, builtin["accuracy"], 0.2, "the words alone answer none of these paraphrases: %v", builtin)
-	require.Equal(t, 1, fake.seen("i want a refund"), "each learning phrase is embedded once")
-	require.Equal(t, 1, fake.seen("could you reimburse me"), "each test message is embedded")
-	require.LessOrEqual(t, fake.largestBatch(), 32)
+	require.Equal(t, 1, fake.Seen("i want a refund"), "each learning phrase is embedded once")
+	require.Equal(t, 1, fake.Seen("could you reimburse me"), "each test message is embedded")
+	require.LessOrEqual(t, fake.LargestBatch(), 32)
 
 	// The weight is the caller's to choose.
 	_, out = score(map[string]string{"DESKMATE_MODEL_ALLOWLIST": allow},

@@ -39,15 +39,20 @@ func workspaceCount(t *testing.T, url string) int {
 	return n
 }
 
-func TestEvalRetrievalJSON(t *testing.T) {
-	dir := t.TempDir()
-	articles := writeLines(t, dir, "articles.jsonl",
+// retrievalArticles are four help articles for the retrieval evals, then more.
+func retrievalArticles(more ...any) []any {
+	return append([]any{
 		evalArticle{"a1", "Returns and refunds", "Unworn items can be returned within 30 days. Refunds reach your card in 5 business days."},
 		evalArticle{"a2", "Shipping times", "Standard shipping takes 3 to 5 days. Express parcels arrive the next day."},
 		evalArticle{"a3", "Changing your password", "Open Settings, then Security, and choose a new password of 10 characters or more."},
 		evalArticle{"a4", "Gift cards", "Gift cards never expire and can be used online and in stores."},
-		evalArticle{"a5", "Loyalty points", "Earn one point per euro spent; 100 points give a 5 euro discount."},
-	)
+	}, more...)
+}
+
+func TestEvalRetrievalJSON(t *testing.T) {
+	dir := t.TempDir()
+	articles := writeLines(t, dir, "articles.jsonl",
+		retrievalArticles(evalArticle{"a5", "Loyalty points", "Earn one point per euro spent; 100 points give a 5 euro discount."})...)
 	queries := writeLines(t, dir, "queries.jsonl",
 		evalQuery{"how do I get a refund", []string{"a1"}},
 		evalQuery{"when will my parcel arrive", []string{"a2"}},
@@ -98,12 +103,7 @@ func TestEvalRetrievalCleansUpAfterAnError(t *testing.T) {
 
 func TestEvalRetrievalWithAnEmbeddingModel(t *testing.T) {
 	dir := t.TempDir()
-	articles := writeLines(t, dir, "articles.jsonl",
-		evalArticle{"a1", "Returns and refunds", "Unworn items can be returned within 30 days. Refunds reach your card in 5 business days."},
-		evalArticle{"a2", "Shipping times", "Standard shipping takes 3 to 5 days. Express parcels arrive the next day."},
-		evalArticle{"a3", "Changing your password", "Open Settings, then Security, and choose a new password of 10 characters or more."},
-		evalArticle{"a4", "Gift cards", "Gift cards never expire and can be used online and in stores."},
-	)
+	articles := writeLines(t, dir, "articles.jsonl", retrievalArticles()...)
 	queries := writeLines(t, dir, "queries.jsonl",
 		evalQuery{"could you reimburse me", []string{"a1"}},
 		evalQuery{"when will my parcel arrive", []string{"a2"}},
@@ -122,7 +122,7 @@ func TestEvalRetrievalWithAnEmbeddingModel(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(lastLine(out)), &got), out)
 	require.Equal(t, 4.0, got["n_queries"])
 	for _, q := range []string{"could you reimburse me", "when will my parcel arrive", "I forgot my login credentials", "does a voucher expire"} {
-		require.Equal(t, 1, fake.seen(q), "%q is searched with the workspace's embedding model", q)
+		require.Equal(t, 1, fake.Seen(q), "%q is searched with the workspace's embedding model", q)
 	}
 	require.Equal(t, 1.0, got["recall_at_5"], out)
 	require.Equal(t, before, workspaceCount(t, url), "the temporary workspace is deleted")

@@ -304,6 +304,38 @@ function Topics({
   );
 }
 
+/** One end of an opening span, typed as HH:MM. */
+function SpanTime({
+  label,
+  placeholder,
+  invalid,
+  disabled,
+  value,
+  onChange,
+}: {
+  label: string;
+  placeholder: string;
+  invalid: boolean;
+  disabled: boolean;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <input
+      className="input ag-span__time"
+      type="text"
+      inputMode="numeric"
+      maxLength={5}
+      placeholder={placeholder}
+      aria-label={label}
+      aria-invalid={invalid ? true : undefined}
+      disabled={disabled}
+      value={value}
+      onChange={(event) => onChange(event.target.value)}
+    />
+  );
+}
+
 function Week({
   week,
   onChange,
@@ -329,6 +361,7 @@ function Week({
               {spans.length === 0 ? <span className="muted ag-day__closed">Closed</span> : null}
               {spans.map((span, index) => {
                 const problem = spanProblem(span.from, span.to);
+                const invalid = Boolean(problem || error);
                 const label = `${name}, hours ${index + 1}`;
                 const update = (changes: Partial<SpanDraft>) =>
                   setDay(
@@ -337,30 +370,22 @@ function Week({
                   );
                 return (
                   <span key={span.key} className="ag-span">
-                    <input
-                      className="input ag-span__time"
-                      type="text"
-                      inputMode="numeric"
-                      maxLength={5}
+                    <SpanTime
+                      label={`${label}, from`}
                       placeholder="09:00"
-                      aria-label={`${label}, from`}
-                      aria-invalid={problem || error ? true : undefined}
+                      invalid={invalid}
                       disabled={disabled}
                       value={span.from}
-                      onChange={(event) => update({ from: event.target.value })}
+                      onChange={(from) => update({ from })}
                     />
                     <span aria-hidden="true">–</span>
-                    <input
-                      className="input ag-span__time"
-                      type="text"
-                      inputMode="numeric"
-                      maxLength={5}
+                    <SpanTime
+                      label={`${label}, to`}
                       placeholder="17:00"
-                      aria-label={`${label}, to`}
-                      aria-invalid={problem || error ? true : undefined}
+                      invalid={invalid}
                       disabled={disabled}
                       value={span.to}
-                      onChange={(event) => update({ to: event.target.value })}
+                      onChange={(to) => update({ to })}
                     />
                     {disabled ? null : (
                       <button
@@ -473,6 +498,52 @@ function Holidays({
             </span>
           )}
         </div>
+      )}
+    </Field>
+  );
+}
+
+interface TextFieldProps {
+  label: string;
+  hint: ReactNode;
+  error: string | undefined;
+  value: string;
+  onChange: (value: string) => void;
+}
+
+/** A message Deskmate sends, of at most maxLength characters. */
+function MessageField({ label, hint, error, maxLength, value, onChange }: TextFieldProps & { maxLength: number }) {
+  return (
+    <Field label={label} hint={hint} error={error}>
+      {(control) => (
+        <textarea
+          {...control}
+          className="input textarea"
+          rows={2}
+          maxLength={maxLength}
+          value={value}
+          onChange={(event) => onChange(event.target.value)}
+        />
+      )}
+    </Field>
+  );
+}
+
+/** A price in USD per million tokens, with what the browser finds wrong with it after the hint. */
+function PriceField({ label, hint, error, value, onChange }: TextFieldProps) {
+  return (
+    <Field label={label} hint={hintWith(hint, priceProblem(value))} error={error}>
+      {(control) => (
+        <input
+          {...control}
+          className="input ag-number"
+          type="number"
+          min={0}
+          max={MAX_PRICE_PER_MILLION}
+          step="any"
+          value={value}
+          onChange={(event) => onChange(event.target.value)}
+        />
       )}
     </Field>
   );
@@ -614,23 +685,15 @@ function AgentSettingsForm({
               />
             )}
           </Field>
-          <Field
+          <MessageField
             label="Hand-over message during business hours"
             hint="The last message Deskmate sends before a person takes over."
             error={errors.fields.handover_open}
-          >
-            {(control) => (
-              <textarea
-                {...control}
-                className="input textarea"
-                rows={2}
-                maxLength={MAX_HANDOVER_MESSAGE}
-                value={draft.handoverOpen}
-                onChange={(event) => set('handoverOpen', event.target.value)}
-              />
-            )}
-          </Field>
-          <Field
+            maxLength={MAX_HANDOVER_MESSAGE}
+            value={draft.handoverOpen}
+            onChange={(value) => set('handoverOpen', value)}
+          />
+          <MessageField
             label="Hand-over message outside business hours"
             hint={hintWith(
               <>
@@ -641,34 +704,18 @@ function AgentSettingsForm({
                 : `Without ${NEXT_OPEN_PLACEHOLDER} the customer is not told when the team is back.`,
             )}
             error={errors.fields.handover_closed}
-          >
-            {(control) => (
-              <textarea
-                {...control}
-                className="input textarea"
-                rows={2}
-                maxLength={MAX_HANDOVER_MESSAGE}
-                value={draft.handoverClosed}
-                onChange={(event) => set('handoverClosed', event.target.value)}
-              />
-            )}
-          </Field>
-          <Field
+            maxLength={MAX_HANDOVER_MESSAGE}
+            value={draft.handoverClosed}
+            onChange={(value) => set('handoverClosed', value)}
+          />
+          <MessageField
             label="Asking for an email address"
             hint="Added to a hand-over on chat when the customer left no email address. Empty asks nothing."
             error={errors.fields.ask_email}
-          >
-            {(control) => (
-              <textarea
-                {...control}
-                className="input textarea"
-                rows={2}
-                maxLength={MAX_ASK_EMAIL}
-                value={draft.askEmail}
-                onChange={(event) => set('askEmail', event.target.value)}
-              />
-            )}
-          </Field>
+            maxLength={MAX_ASK_EMAIL}
+            value={draft.askEmail}
+            onChange={(value) => set('askEmail', value)}
+          />
         </fieldset>
       </section>
 
@@ -709,42 +756,20 @@ function AgentSettingsForm({
             )}
           </Field>
           <div className="form__grid">
-            <Field
+            <PriceField
               label="Input tokens, USD per million"
-              hint={hintWith('For the cost shown with each run; 0 shows none.', priceProblem(draft.inputPrice))}
+              hint="For the cost shown with each run; 0 shows none."
               error={errors.fields.input_price_per_million}
-            >
-              {(control) => (
-                <input
-                  {...control}
-                  className="input ag-number"
-                  type="number"
-                  min={0}
-                  max={MAX_PRICE_PER_MILLION}
-                  step="any"
-                  value={draft.inputPrice}
-                  onChange={(event) => set('inputPrice', event.target.value)}
-                />
-              )}
-            </Field>
-            <Field
+              value={draft.inputPrice}
+              onChange={(value) => set('inputPrice', value)}
+            />
+            <PriceField
               label="Output tokens, USD per million"
-              hint={hintWith('What the provider charges for the model’s answers.', priceProblem(draft.outputPrice))}
+              hint="What the provider charges for the model’s answers."
               error={errors.fields.output_price_per_million}
-            >
-              {(control) => (
-                <input
-                  {...control}
-                  className="input ag-number"
-                  type="number"
-                  min={0}
-                  max={MAX_PRICE_PER_MILLION}
-                  step="any"
-                  value={draft.outputPrice}
-                  onChange={(event) => set('outputPrice', event.target.value)}
-                />
-              )}
-            </Field>
+              value={draft.outputPrice}
+              onChange={(value) => set('outputPrice', value)}
+            />
           </div>
         </fieldset>
       </section>
