@@ -20,7 +20,7 @@ help: ## list the targets
 
 .PHONY: run
 run: deps build ## run Deskmate on the embedded defaults (embedded PostgreSQL, built-in AI): open the printed URL
-	AUTO_MIGRATE=$${AUTO_MIGRATE:-true} exec ./$(BIN) serve
+	AUTO_MIGRATE=$${AUTO_MIGRATE:-true} DESKMATE_SANDBOX=$${DESKMATE_SANDBOX:-true} exec ./$(BIN) serve
 
 .PHONY: test
 test: deps build ## run all tests: Go (throwaway embedded PostgreSQL servers, or TEST_DATABASE_URL), web unit tests, browser test

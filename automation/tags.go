@@ -31,7 +31,7 @@ var systemTagMeanings = map[string]string{
 	"handled_by":              "Deskmate replied on this ticket.",
 	"agent_required":          "Deskmate handed the ticket to a person, whatever the reason: an agent must take it. Removing the tag and assigning the bot gives the ticket back to Deskmate.",
 	"agent_check_recommended": "Deskmate answered but is not sure enough: an agent should check the reply.",
-	"not_involved":            "Deskmate looked at the ticket and left it alone (excluded, not managed, or nothing to answer).",
+	"not_involved":            "Deskmate stays out of the ticket: it adds the tag when it leaves a ticket alone for good (an excluded tag, no managed tag), and an agent adds it to keep Deskmate out.",
 	"closed_by_ai":            "Deskmate closed the ticket after answering it.",
 }
 

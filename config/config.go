@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -32,6 +33,17 @@ type Config struct {
 	// ModelAllowList is the allow list of model providers
 	// (DESKMATE_MODEL_ALLOWLIST).
 	ModelAllowList string
+	// PublicURL is where Gorgias reaches Deskmate ("" until Load fills in
+	// http://Addr).
+	PublicURL string
+	// GorgiasClientID and GorgiasClientSecret register Deskmate's Gorgias
+	// app (OAuth); empty offers API keys only.
+	GorgiasClientID     string
+	GorgiasClientSecret string
+	// GorgiasAllowList is the allow list of Gorgias connection addresses.
+	GorgiasAllowList string
+	// Sandbox starts the in-process Gorgias emulator.
+	Sandbox bool
 	// TrustedProxies are the reverse proxies whose X-Forwarded-* headers count.
 	TrustedProxies []netip.Prefix
 	EmbeddedDBDir  string
@@ -65,22 +77,27 @@ type LookupFunc func(name string) (string, bool)
 func Load(lookup LookupFunc) (*Config, error) {
 	l := &loader{lookup: lookup}
 	c := &Config{
-		Addr:            l.str("DESKMATE_ADDR"),
-		DatabaseURL:     l.str("DATABASE_URL"),
-		AutoMigrate:     l.bool("AUTO_MIGRATE"),
-		DataDir:         l.str("DESKMATE_DATA_DIR"),
-		SecretKey:       l.str("DESKMATE_SECRET_KEY"),
-		AdminEmail:      l.str("DESKMATE_ADMIN_EMAIL"),
-		AdminPassword:   l.str("DESKMATE_ADMIN_PASSWORD"),
-		URLAllowList:    l.str("DESKMATE_URL_ALLOWLIST"),
-		ModelAllowList:  l.str("DESKMATE_MODEL_ALLOWLIST"),
-		TrustedProxies:  l.prefixes("DESKMATE_TRUSTED_PROXIES"),
-		PostgresDir:     l.str("DESKMATE_POSTGRES_DIR"),
-		DBMaxConns:      l.int("DESKMATE_DB_MAX_CONNS", 1, 1000),
-		Workers:         l.int("DESKMATE_WORKERS", 1, 10000),
-		BodyLimit:       l.size("DESKMATE_BODY_LIMIT"),
-		ShutdownTimeout: l.duration("DESKMATE_SHUTDOWN_TIMEOUT"),
-		LogFormat:       strings.ToLower(l.str("LOG_FORMAT")),
+		Addr:                l.str("DESKMATE_ADDR"),
+		DatabaseURL:         l.str("DATABASE_URL"),
+		AutoMigrate:         l.bool("AUTO_MIGRATE"),
+		DataDir:             l.str("DESKMATE_DATA_DIR"),
+		SecretKey:           l.str("DESKMATE_SECRET_KEY"),
+		AdminEmail:          l.str("DESKMATE_ADMIN_EMAIL"),
+		AdminPassword:       l.str("DESKMATE_ADMIN_PASSWORD"),
+		URLAllowList:        l.str("DESKMATE_URL_ALLOWLIST"),
+		ModelAllowList:      l.str("DESKMATE_MODEL_ALLOWLIST"),
+		TrustedProxies:      l.prefixes("DESKMATE_TRUSTED_PROXIES"),
+		PublicURL:           strings.TrimRight(l.str("DESKMATE_PUBLIC_URL"), "/"),
+		GorgiasClientID:     l.str("DESKMATE_GORGIAS_CLIENT_ID"),
+		GorgiasClientSecret: l.str("DESKMATE_GORGIAS_CLIENT_SECRET"),
+		GorgiasAllowList:    l.str("DESKMATE_GORGIAS_ALLOWLIST"),
+		Sandbox:             l.bool("DESKMATE_SANDBOX"),
+		PostgresDir:         l.str("DESKMATE_POSTGRES_DIR"),
+		DBMaxConns:          l.int("DESKMATE_DB_MAX_CONNS", 1, 1000),
+		Workers:             l.int("DESKMATE_WORKERS", 1, 10000),
+		BodyLimit:           l.size("DESKMATE_BODY_LIMIT"),
+		ShutdownTimeout:     l.duration("DESKMATE_SHUTDOWN_TIMEOUT"),
+		LogFormat:           strings.ToLower(l.str("LOG_FORMAT")),
 	}
 	c.EmbeddedDBDir = l.str("DESKMATE_EMBEDDED_DB_DIR")
 	if c.EmbeddedDBDir == "$DESKMATE_DATA_DIR/postgres" {
@@ -126,6 +143,18 @@ func (c *Config) validate(l *loader) {
 	}
 	if _, err := netguard.New(netguard.ParseAllowList(c.ModelAllowList)); err != nil {
 		l.problem("DESKMATE_MODEL_ALLOWLIST: %v", err)
+	}
+	if _, err := netguard.New(netguard.ParseAllowList(c.GorgiasAllowList)); err != nil {
+		l.problem("DESKMATE_GORGIAS_ALLOWLIST: %v", err)
+	}
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+			u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+			l.problem("DESKMATE_PUBLIC_URL: %q is not an http(s) address such as https://deskmate.example.com", c.PublicURL)
+		}
+	}
+	if (c.GorgiasClientID == "") != (c.GorgiasClientSecret == "") {
+		l.problem("DESKMATE_GORGIAS_CLIENT_ID and DESKMATE_GORGIAS_CLIENT_SECRET: set both or neither")
 	}
 	if (c.AdminEmail == "") != (c.AdminPassword == "") {
 		l.problem("DESKMATE_ADMIN_EMAIL and DESKMATE_ADMIN_PASSWORD: set both or neither")

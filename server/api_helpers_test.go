@@ -21,11 +21,14 @@ import (
 	"github.com/deskmate/deskmate/account"
 	"github.com/deskmate/deskmate/agent"
 	"github.com/deskmate/deskmate/automation"
+	"github.com/deskmate/deskmate/connector"
+	"github.com/deskmate/deskmate/gorgias/gorgiastest"
 	"github.com/deskmate/deskmate/internal/netguard"
 	"github.com/deskmate/deskmate/internal/secret"
 	"github.com/deskmate/deskmate/internal/testdb"
 	"github.com/deskmate/deskmate/jobs"
 	"github.com/deskmate/deskmate/knowledge"
+	"github.com/deskmate/deskmate/sandbox"
 	"github.com/deskmate/deskmate/server"
 	"github.com/deskmate/deskmate/store"
 	"github.com/deskmate/deskmate/workspace"
@@ -51,7 +54,7 @@ func (l *lockedBuffer) String() string {
 
 // api is a server with accounts and workspaces on a fresh database.
 type api struct {
-	t        *testing.T
+	t        testing.TB
 	accounts *account.Service
 	srv      *server.Server
 	db       *store.DB
@@ -62,13 +65,18 @@ type api struct {
 }
 
 // guards are the outbound URL guards a test server uses; nil refuses every
-// internal address.
-type guards struct{ web, model *netguard.Guard }
+// internal address. A Gorgias test also names the emulator (for the
+// sandbox) and the address Gorgias reaches the server at.
+type guards struct {
+	web, model, gorgias *netguard.Guard
+	emulator            *gorgiastest.Emulator
+	publicURL           string
+}
 
 // testDeps builds the server's dependencies the way the deskmate command
 // does (cmd/deskmate/wire.go): the services once, their jobs queued through
 // an insert-only client, and a River client (not started) that works them.
-func testDeps(t *testing.T, db *store.DB, logger *slog.Logger, g guards) server.Deps {
+func testDeps(t testing.TB, db *store.DB, logger *slog.Logger, g guards) server.Deps {
 	t.Helper()
 	key, err := secret.GenerateKey()
 	require.NoError(t, err)
@@ -85,16 +93,21 @@ func testDeps(t *testing.T, db *store.DB, logger *slog.Logger, g guards) server.
 	require.NoError(t, err)
 	ag, err := agent.New(agent.Options{DB: db, Automations: au, Knowledge: kn, Workspaces: ws, ModelGuard: g.model, Logger: logger})
 	require.NoError(t, err)
+	conn, err := connector.New(connector.Options{DB: db, Workspaces: ws, Automations: au, Agent: ag, Queue: queue,
+		Guard: g.gorgias, PublicURL: g.publicURL, Logger: logger})
+	require.NoError(t, err)
+	sb, err := sandbox.New(sandbox.Options{DB: db, Emulator: g.emulator, Workspaces: ws, Connector: conn, Logger: logger})
+	require.NoError(t, err)
 	client, err := jobs.NewClient(db, jobs.Options{Periodic: []*river.PeriodicJob{}, Logger: logger,
-		Services: jobs.Services{Knowledge: kn, Automations: au}})
+		Services: jobs.Services{Knowledge: kn, Automations: au, Connector: conn}})
 	require.NoError(t, err)
 	return server.Deps{Logger: logger, DB: db, River: client, Web: webApp, WebBuilt: true,
-		Accounts: accounts, Workspaces: ws, Knowledge: kn, Automations: au, Agent: ag}
+		Accounts: accounts, Workspaces: ws, Knowledge: kn, Automations: au, Agent: ag, Connector: conn, Sandbox: sb}
 }
 
 // newAPI builds the server with the guards given (none: nothing internal is
 // reachable); mutate may change other dependencies first.
-func newAPI(t *testing.T, g guards, mutate ...func(*server.Deps)) *api {
+func newAPI(t testing.TB, g guards, mutate ...func(*server.Deps)) *api {
 	t.Helper()
 	db := testdb.New(t)
 	logs := &lockedBuffer{}
@@ -123,19 +136,19 @@ type resp struct {
 	Body   []byte
 }
 
-func (r resp) JSON(t *testing.T, v any) {
+func (r resp) JSON(t testing.TB, v any) {
 	t.Helper()
 	require.NoError(t, json.Unmarshal(r.Body, v), "body: %s", r.Body)
 }
 
-func (r resp) ErrorCode(t *testing.T) string {
+func (r resp) ErrorCode(t testing.TB) string {
 	t.Helper()
 	var e envelope
 	r.JSON(t, &e)
 	return e.Error.Code
 }
 
-func (r resp) Fields(t *testing.T) map[string]string {
+func (r resp) Fields(t testing.TB) map[string]string {
 	t.Helper()
 	var e struct {
 		Error struct {
@@ -254,7 +267,7 @@ func wsPath(id int64, rest string) string {
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // ctx is a short-lived context for direct database checks.
-func ctx(t *testing.T) context.Context {
+func ctx(t testing.TB) context.Context {
 	c, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	t.Cleanup(cancel)
 	return c

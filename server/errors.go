@@ -4,13 +4,17 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/deskmate/deskmate/account"
+	"github.com/deskmate/deskmate/connector"
+	"github.com/deskmate/deskmate/gorgias"
 	"github.com/deskmate/deskmate/internal/validate"
+	"github.com/deskmate/deskmate/sandbox"
 	"github.com/deskmate/deskmate/store"
 )
 
@@ -68,6 +72,17 @@ func classify(err error) (int, errorDetail) {
 		return http.StatusUnprocessableEntity, errorDetail{Code: "invalid", Message: ve.Error(), Fields: ve.Fields}
 	case errors.Is(err, store.ErrNotFound):
 		return http.StatusNotFound, errorDetail{Code: "not_found", Message: "not found"}
+	case errors.Is(err, connector.ErrBadSecret):
+		return http.StatusUnauthorized, errorDetail{Code: "unauthorized", Message: err.Error()}
+	case errors.Is(err, connector.ErrTicketNotFound), errors.Is(err, sandbox.ErrNoTicket):
+		return http.StatusNotFound, errorDetail{Code: "not_found", Message: err.Error()}
+	case errors.Is(err, connector.ErrNotConnected), errors.Is(err, connector.ErrOAuthUnavailable),
+		errors.Is(err, connector.ErrBadOAuthState), errors.Is(err, connector.ErrNoPublicURL):
+		return http.StatusConflict, errorDetail{Code: "not_connected", Message: err.Error()}
+	case errors.Is(err, sandbox.ErrUnavailable), errors.Is(err, sandbox.ErrNotSandbox):
+		return http.StatusConflict, errorDetail{Code: "sandbox_unavailable", Message: err.Error()}
+	case gorgiasError(err):
+		return http.StatusBadGateway, errorDetail{Code: "gorgias_error", Message: err.Error()}
 	case errors.As(err, &le):
 		return http.StatusConflict, errorDetail{Code: "limit_reached", Message: le.Error()}
 	case errors.As(err, &ce):
@@ -113,4 +128,12 @@ func writeError(c *fiber.Ctx, logger *slog.Logger, err error) error {
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(te.RetryAfter.Seconds()+0.999)))
 	}
 	return c.Status(status).JSON(errorBody{Error: detail})
+}
+
+// gorgiasError reports whether err is Gorgias' answer, or a failure to
+// reach it: the admin needs to read it (a wrong key, a wrong address).
+func gorgiasError(err error) bool {
+	var ae *gorgias.APIError
+	var ue *url.Error
+	return errors.As(err, &ae) || errors.As(err, &ue) || errors.Is(err, gorgias.ErrResponseTooLarge)
 }

@@ -12,6 +12,13 @@ func (s *Server) routes(app *fiber.App) {
 
 	app.Use(securityHeaders)
 
+	// Called by Gorgias, authenticated by the workspace's secret header.
+	hooks := app.Group("/gorgias")
+	hooks.Post("/webhook/:workspace_id/:trigger", s.gorgiasWebhook)
+	hooks.Get("/widget/:workspace_id", s.gorgiasSidebar)
+	hooks.Post("/widget/:workspace_id/:action", s.gorgiasButton)
+	hooks.Get("/oauth/callback", s.authenticate, s.oauthCallback)
+
 	api := app.Group("/api", s.authenticate)
 	api.Get("/setup", s.getSetup)
 	api.Post("/setup", s.postSetup)
@@ -23,6 +30,8 @@ func (s *Server) routes(app *fiber.App) {
 	api.Get("/invitations/:token", s.getInvitation)
 	api.Post("/invitations/:token/accept", s.acceptInvitation)
 
+	api.Get("/sandbox", requireAuth, s.sandboxStatus)
+	api.Post("/sandbox", requireAuth, s.createSandbox)
 	api.Get("/workspaces", requireAuth, s.listWorkspaces)
 	api.Post("/workspaces", requireAuth, s.createWorkspace)
 	ws := api.Group("/workspaces/:workspace_id", requireAuth, s.workspaceAccess)
@@ -31,6 +40,18 @@ func (s *Server) routes(app *fiber.App) {
 	ws.Delete("", s.deleteWorkspace)
 	ws.Get("/gorgias", s.getGorgias)
 	ws.Put("/gorgias", s.putGorgias)
+	ws.Get("/gorgias/connection", s.getConnection)
+	ws.Put("/gorgias/settings", s.putConnectionSettings)
+	ws.Put("/gorgias/base-url", s.putConnectionBaseURL)
+	ws.Post("/gorgias/test", s.testConnection)
+	ws.Put("/gorgias/bot-user", s.putBotUser)
+	ws.Post("/gorgias/connect", s.connectGorgias)
+	ws.Post("/gorgias/pause", s.pauseGorgias(true))
+	ws.Post("/gorgias/resume", s.pauseGorgias(false))
+	ws.Post("/gorgias/disconnect", s.disconnectGorgias)
+	ws.Post("/gorgias/oauth/start", s.startOAuth)
+	ws.Get("/gorgias/actions", s.gorgiasActions)
+	ws.Get("/getting-started", s.gettingStarted)
 	ws.Get("/model-settings", s.getModelSettings)
 	ws.Put("/model-settings", s.putModelSettings)
 	ws.Post("/model-settings/check", s.checkModelSettings)
@@ -104,6 +125,17 @@ func (s *Server) routes(app *fiber.App) {
 	ws.Post("/copilot/draft", s.copilotDraft)
 	ws.Post("/copilot/summarize", s.copilotSummarize)
 	ws.Post("/copilot/translate", s.copilotTranslate)
+
+	ws.Get("/sandbox/tickets", s.sandboxTickets)
+	ws.Get("/sandbox/customers", s.sandboxCustomers)
+	ws.Get("/sandbox/users", s.sandboxUsers)
+	ws.Post("/sandbox/messages", s.sandboxWrite)
+	ws.Post("/sandbox/tickets/:ticket_id/replies", s.sandboxReply)
+	ws.Post("/sandbox/tickets/:ticket_id/tags", s.sandboxTags)
+	ws.Put("/sandbox/tickets/:ticket_id/assignee", s.sandboxAssign)
+	ws.Post("/sandbox/tickets/:ticket_id/close", s.sandboxClose)
+	ws.Get("/sandbox/tickets/:ticket_id/widget", s.sandboxWidget)
+	ws.Post("/sandbox/tickets/:ticket_id/clicks", s.sandboxClick)
 
 	api.All("/*", func(c *fiber.Ctx) error {
 		return &APIError{Status: fiber.StatusNotFound, Code: "not_found", Message: "no API endpoint " + c.Method() + " " + c.Path()}

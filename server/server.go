@@ -18,7 +18,9 @@ import (
 	"github.com/deskmate/deskmate/account"
 	"github.com/deskmate/deskmate/agent"
 	"github.com/deskmate/deskmate/automation"
+	"github.com/deskmate/deskmate/connector"
 	"github.com/deskmate/deskmate/knowledge"
+	"github.com/deskmate/deskmate/sandbox"
 	"github.com/deskmate/deskmate/store"
 	"github.com/deskmate/deskmate/workspace"
 )
@@ -38,7 +40,11 @@ type Deps struct {
 	// Knowledge serves knowledge bases and search.
 	Knowledge *knowledge.Service
 	// Agent runs the decision pipeline (playground, runs, copilot).
-	Agent     *agent.Service
+	Agent *agent.Service
+	// Connector connects workspaces to Gorgias and takes its calls.
+	Connector *connector.Service
+	// Sandbox runs the sandbox workspace and its inbox.
+	Sandbox   *sandbox.Service
 	BodyLimit int64
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For,
 	// X-Forwarded-Proto and X-Forwarded-Host headers are believed.
@@ -59,8 +65,8 @@ type Server struct {
 // New builds the Fiber app with every route (routes.go).
 func New(deps Deps) (*Server, error) {
 	if deps.DB == nil || deps.River == nil || deps.Accounts == nil || deps.Workspaces == nil || deps.Knowledge == nil ||
-		deps.Automations == nil || deps.Agent == nil {
-		return nil, errors.New("server: DB, River, Accounts, Workspaces, Knowledge, Automations and Agent are required")
+		deps.Automations == nil || deps.Agent == nil || deps.Connector == nil || deps.Sandbox == nil {
+		return nil, errors.New("server: DB, River, Accounts, Workspaces, Knowledge, Automations, Agent, Connector and Sandbox are required")
 	}
 	if deps.Logger == nil {
 		deps.Logger = slog.New(slog.DiscardHandler)

@@ -18,8 +18,11 @@ import (
 
 // Names of the encrypted secrets a workspace holds.
 const (
-	SecretGorgiasAPIKey = "gorgias.api_key"
-	SecretLLMAPIKey     = "llm.api_key"
+	SecretGorgiasAPIKey       = "gorgias.api_key"
+	SecretLLMAPIKey           = "llm.api_key"
+	SecretGorgiasWebhook      = "gorgias.webhook_secret"
+	SecretGorgiasAccessToken  = "gorgias.oauth_access_token"
+	SecretGorgiasRefreshToken = "gorgias.oauth_refresh_token"
 )
 
 const maxSecretLen = 4096
@@ -331,4 +334,11 @@ func (s *Service) putSecret(ctx context.Context, q store.Querier, workspaceID in
 // AAD binds a ciphertext to its row, so it cannot be moved to another.
 func AAD(workspaceID int64, name string) string {
 	return fmt.Sprintf("workspace:%d/%s", workspaceID, name)
+}
+
+// StoreSecret encrypts and stores a secret Deskmate created for a workspace
+// (the Gorgias webhook secret, OAuth tokens) in the caller's transaction; an
+// empty value deletes it. Callers check the actor.
+func (s *Service) StoreSecret(ctx context.Context, q store.Querier, workspaceID int64, name, value string) error {
+	return s.putSecret(ctx, q, workspaceID, name, value)
 }

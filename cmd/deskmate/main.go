@@ -15,7 +15,7 @@ import (
 
 	"github.com/deskmate/deskmate/config"
 	"github.com/deskmate/deskmate/internal/buildinfo"
-	"github.com/deskmate/deskmate/internal/sandbox"
+	"github.com/deskmate/deskmate/internal/confine"
 )
 
 const usage = `Usage: deskmate <command>
@@ -28,6 +28,7 @@ Commands:
   eval          run a benchmark on open data (deskmate eval for the list)
   version       print the version
   healthcheck   exit 0 if a URL answers 200 (default http://127.0.0.1:8080/readyz)
+  gorgias-emulator  run an in-memory Gorgias for tests and demos (--help for flags)
   help config   list the environment variables (add --markdown for a table)
 
 Configuration is read from the environment: see 'deskmate help config'.
@@ -35,7 +36,7 @@ Configuration is read from the environment: see 'deskmate help config'.
 
 func main() {
 	// A sandbox child (a PDF being read) runs its function and exits here.
-	sandbox.Main()
+	confine.Main()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.LookupEnv, os.Stdout, os.Stderr)
 	stop()
@@ -70,6 +71,8 @@ func run(ctx context.Context, args []string, env config.LookupFunc, stdout, stde
 		return exitOK
 	case "healthcheck":
 		return healthcheck(ctx, rest, stderr)
+	case "gorgias-emulator":
+		return gorgiasEmulator(ctx, rest, stdout, stderr)
 	case "serve", "worker", "migrate", "rotate-key", "eval":
 	default:
 		fmt.Fprintf(stderr, "deskmate: unknown command %q\n\n%s", cmd, usage)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/deskmate/deskmate/config"
+	"github.com/deskmate/deskmate/gorgias/gorgiastest"
 	"github.com/deskmate/deskmate/internal/app"
 	"github.com/deskmate/deskmate/internal/buildinfo"
 	"github.com/deskmate/deskmate/server"
@@ -46,7 +47,18 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout,
 	if err != nil {
 		return fmt.Errorf("read instance: %w", err)
 	}
-	svc, err := wireServe(ctx, cfg, rt.DB, logger, stderr)
+	publicURL := cfg.PublicURL
+	if publicURL == "" && ln != nil {
+		publicURL = displayURL(ln.Addr())
+	}
+	emu, err := startSandbox(cfg, logger)
+	if err != nil {
+		return err
+	}
+	if emu != nil {
+		defer emu.Close()
+	}
+	svc, err := wireServe(ctx, cfg, rt.DB, logger, stderr, publicURL, emu)
 	if err != nil {
 		return err
 	}
@@ -64,6 +76,9 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout,
 		}
 	} else if cfg.LogFormat == "text" {
 		fmt.Fprintln(stdout, "Deskmate worker is running")
+	}
+	if withHTTP {
+		restoreSandbox(ctx, svc, logger)
 	}
 	logger.Info("started", "version", buildinfo.Version, "postgres", rt.DB.Version(), "embedded_db", rt.Embedded != nil,
 		"instance", instance.ID)
@@ -89,7 +104,8 @@ func openServeRuntime(ctx context.Context, cfg *config.Config, logger *slog.Logg
 
 // wireServe builds the services with the instance's secret box and creates
 // the instance owner from DESKMATE_ADMIN_EMAIL if there is none yet.
-func wireServe(ctx context.Context, cfg *config.Config, db *store.DB, logger *slog.Logger, stderr io.Writer) (*services, error) {
+func wireServe(ctx context.Context, cfg *config.Config, db *store.DB, logger *slog.Logger, stderr io.Writer,
+	publicURL string, emu *gorgiastest.Emulator) (*services, error) {
 	box, err := app.OpenBox(cfg, logger)
 	if err != nil {
 		return nil, err
@@ -100,7 +116,8 @@ func wireServe(ctx context.Context, cfg *config.Config, db *store.DB, logger *sl
 	if cfg.LogLevel <= slog.LevelDebug {
 		riverLogger = logger.With("component", "river")
 	}
-	svc, err := wire(cfg, db, wireOptions{box: box, logger: logger, riverLog: riverLogger, workers: cfg.Workers})
+	svc, err := wire(cfg, db, wireOptions{box: box, logger: logger, riverLog: riverLogger, workers: cfg.Workers,
+		publicURL: publicURL, emulator: emu})
 	if err != nil {
 		return nil, err
 	}
@@ -127,6 +144,7 @@ func startWebServer(cfg *config.Config, logger *slog.Logger, stdout io.Writer, r
 	srv, err := server.New(server.Deps{
 		Logger: logger, DB: rt.DB, EmbeddedDB: rt.Embedded != nil, River: svc.river, Instance: instance,
 		Accounts: svc.accounts, Workspaces: svc.workspaces, Knowledge: svc.knowledge, Automations: svc.automations, Agent: svc.agent,
+		Connector: svc.connector, Sandbox: svc.sandbox,
 		BodyLimit: cfg.BodyLimit, TrustedProxies: cfg.TrustedProxies, Web: files, WebBuilt: built,
 	})
 	if err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
@@ -11,10 +12,14 @@ import (
 	"github.com/deskmate/deskmate/agent"
 	"github.com/deskmate/deskmate/automation"
 	"github.com/deskmate/deskmate/config"
+	"github.com/deskmate/deskmate/connector"
+	"github.com/deskmate/deskmate/gorgias"
+	"github.com/deskmate/deskmate/gorgias/gorgiastest"
 	"github.com/deskmate/deskmate/internal/netguard"
 	"github.com/deskmate/deskmate/internal/secret"
 	"github.com/deskmate/deskmate/jobs"
 	"github.com/deskmate/deskmate/knowledge"
+	"github.com/deskmate/deskmate/sandbox"
 	"github.com/deskmate/deskmate/store"
 	"github.com/deskmate/deskmate/workspace"
 )
@@ -27,6 +32,8 @@ type services struct {
 	knowledge   *knowledge.Service
 	automations *automation.Service
 	agent       *agent.Service
+	connector   *connector.Service
+	sandbox     *sandbox.Service
 	// river works jobs (and inserts those the services queue through jobs.Queue).
 	river *river.Client[pgx.Tx]
 }
@@ -38,6 +45,10 @@ type wireOptions struct {
 	riverLog *slog.Logger
 	workers  int
 	periodic []*river.PeriodicJob // nil: Deskmate's own periodic jobs
+	// publicURL is where Gorgias reaches this Deskmate.
+	publicURL string
+	// emulator is the sandbox's Gorgias (nil without the sandbox).
+	emulator *gorgiastest.Emulator
 }
 
 // wire builds every service with its dependencies. Any error is a setup
@@ -53,6 +64,14 @@ func wire(cfg *config.Config, db *store.DB, o wireOptions) (*services, error) {
 	modelGuard, err := netguard.New(netguard.ParseAllowList(cfg.ModelAllowList), netguard.WithAllowListName("DESKMATE_MODEL_ALLOWLIST"))
 	if err != nil {
 		return nil, fmt.Errorf("DESKMATE_MODEL_ALLOWLIST: %w", err)
+	}
+	gorgiasAllow := cfg.GorgiasAllowList
+	if o.emulator != nil {
+		gorgiasAllow += "," + strings.TrimPrefix(o.emulator.URL(), "http://")
+	}
+	gorgiasGuard, err := netguard.New(netguard.ParseAllowList(gorgiasAllow), netguard.WithAllowListName("DESKMATE_GORGIAS_ALLOWLIST"))
+	if err != nil {
+		return nil, fmt.Errorf("DESKMATE_GORGIAS_ALLOWLIST: %w", err)
 	}
 	queue, err := jobs.NewQueue(db)
 	if err != nil {
@@ -76,8 +95,22 @@ func wire(cfg *config.Config, db *store.DB, o wireOptions) (*services, error) {
 		Workspaces: s.workspaces, ModelGuard: modelGuard, Logger: o.logger.With("component", "agent")}); err != nil {
 		return nil, err
 	}
+	var oauth *gorgias.OAuthConfig
+	if cfg.GorgiasClientID != "" {
+		oauth = &gorgias.OAuthConfig{ClientID: cfg.GorgiasClientID, ClientSecret: cfg.GorgiasClientSecret,
+			RedirectURL: o.publicURL + "/gorgias/oauth/callback", Scopes: gorgias.Scopes}
+	}
+	if s.connector, err = connector.New(connector.Options{DB: db, Workspaces: s.workspaces, Automations: s.automations,
+		Agent: s.agent, Queue: queue, Guard: gorgiasGuard, PublicURL: o.publicURL, OAuth: oauth,
+		Logger: o.logger.With("component", "gorgias")}); err != nil {
+		return nil, err
+	}
+	if s.sandbox, err = sandbox.New(sandbox.Options{DB: db, Emulator: o.emulator, Workspaces: s.workspaces,
+		Connector: s.connector, Logger: o.logger.With("component", "sandbox")}); err != nil {
+		return nil, err
+	}
 	s.river, err = jobs.NewClient(db, jobs.Options{MaxWorkers: o.workers, Logger: o.riverLog, Periodic: o.periodic,
-		Services: jobs.Services{Knowledge: s.knowledge, Automations: s.automations}})
+		Services: jobs.Services{Knowledge: s.knowledge, Automations: s.automations, Connector: s.connector}})
 	if err != nil {
 		return nil, fmt.Errorf("job queue: %w", err)
 	}

@@ -11,7 +11,7 @@ const module = "github.com/deskmate/deskmate"
 
 // domain packages hold Deskmate's rules; they know nothing of HTTP, jobs or
 // the command. Subpackages (knowledge/parser) count as their parent.
-var domain = []string{"account", "workspace", "automation", "knowledge", "intent", "llm", "lang", "agent", "gorgias"}
+var domain = []string{"account", "workspace", "automation", "knowledge", "intent", "llm", "lang", "agent", "gorgias", "connector", "sandbox"}
 
 // imports returns each Deskmate package's Deskmate imports (tests excluded).
 func imports(t *testing.T) map[string][]string {

@@ -22,8 +22,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/deskmate/deskmate/internal/confine"
 	"github.com/deskmate/deskmate/internal/pgembed"
-	"github.com/deskmate/deskmate/internal/sandbox"
 	"github.com/deskmate/deskmate/migrations"
 	"github.com/deskmate/deskmate/store"
 )
@@ -41,7 +41,7 @@ var pkg struct {
 // TestMain: func TestMain(m *testing.M) { testdb.Main(m) }. Started as a
 // sandbox child (a PDF being read), the test binary runs that instead.
 func Main(m *testing.M) {
-	sandbox.Main()
+	confine.Main()
 	code := m.Run()
 	for i := len(pkg.cleanup) - 1; i >= 0; i-- {
 		pkg.cleanup[i]()

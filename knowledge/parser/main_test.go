@@ -4,11 +4,11 @@ import (
 	"os"
 	"testing"
 
-	"github.com/deskmate/deskmate/internal/sandbox"
+	"github.com/deskmate/deskmate/internal/confine"
 )
 
 // TestMain lets the test binary serve as the PDF reader's child process.
 func TestMain(m *testing.M) {
-	sandbox.Main()
+	confine.Main()
 	os.Exit(m.Run())
 }

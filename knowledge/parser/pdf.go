@@ -16,13 +16,13 @@ import (
 
 	"github.com/ledongthuc/pdf"
 
-	"github.com/deskmate/deskmate/internal/sandbox"
+	"github.com/deskmate/deskmate/internal/confine"
 )
 
 // A PDF is read in a child process (package sandbox): the PDF reader can be
 // made to loop forever or to inflate a small file into gigabytes, and only a
 // process can be stopped. These bound one PDF.
-var pdfLimits = sandbox.Limits{Timeout: 30 * time.Second, MemoryBytes: 512 << 20, OutputBytes: 64 << 20}
+var pdfLimits = confine.Limits{Timeout: 30 * time.Second, MemoryBytes: 512 << 20, OutputBytes: 64 << 20}
 
 // Limits checked inside the child, so that a hostile file fails fast with a
 // message saying what is wrong with it.
@@ -37,7 +37,7 @@ const (
 	maxPDFContentBytes = 128 << 20
 )
 
-func init() { sandbox.Register(FormatPDF, parsePDFInChild) }
+func init() { confine.Register(FormatPDF, parsePDFInChild) }
 
 // pdfLine is one line of text on a PDF page.
 type pdfLine struct {
@@ -56,18 +56,18 @@ type pdfLine struct {
 // exceeds them fails with a ParseError saying so.
 func ParsePDF(ctx context.Context, filename string, data []byte) (Parsed, error) {
 	name := displayName(filename, "PDF")
-	out, err := sandbox.Run(ctx, FormatPDF, pdfRequest(filename, data), pdfLimits)
-	var fe *sandbox.FuncError
+	out, err := confine.Run(ctx, FormatPDF, pdfRequest(filename, data), pdfLimits)
+	var fe *confine.FuncError
 	switch {
 	case errors.As(err, &fe):
 		return Parsed{}, &ParseError{Msg: fe.Msg}
-	case errors.Is(err, sandbox.ErrTimeout):
+	case errors.Is(err, confine.ErrTimeout):
 		return Parsed{}, Errorf("%s could not be read: reading it took longer than %s (a damaged or deliberately crafted file?)", name, pdfLimits.Timeout)
-	case errors.Is(err, sandbox.ErrMemory):
+	case errors.Is(err, confine.ErrMemory):
 		return Parsed{}, Errorf("%s could not be read: reading it needs more than %d MiB of memory (a damaged or deliberately crafted file?)", name, pdfLimits.MemoryBytes>>20)
-	case errors.Is(err, sandbox.ErrOutputTooLarge):
+	case errors.Is(err, confine.ErrOutputTooLarge):
 		return Parsed{}, Errorf("%s has more text than Deskmate reads from one file (%d MiB): split it into smaller files", name, pdfLimits.OutputBytes>>20)
-	case errors.Is(err, sandbox.ErrCrashed):
+	case errors.Is(err, confine.ErrCrashed):
 		return Parsed{}, Errorf("%s could not be read: the file is damaged", name)
 	case err != nil:
 		// Not the file's fault (no process could be started...): worth a retry.

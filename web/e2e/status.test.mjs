@@ -12,12 +12,14 @@ import { setupOwner } from './session.mjs';
 const screenshotDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'screenshots');
 
 const SECTIONS = [
+  'Getting started',
   'Knowledge',
   'Automations',
   'Instructions',
   'Tags',
   'Gorgias',
   'Playground',
+  'Sandbox',
   'Conversations',
   'Insights',
   'Workspaces',

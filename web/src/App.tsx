@@ -5,6 +5,7 @@ import { ChangePasswordPage } from './pages/ChangePasswordPage';
 import { AutomationEditor } from './pages/automations/AutomationEditor';
 import { AutomationsPage } from './pages/automations/AutomationsPage';
 import { ConversationsPage } from './pages/conversations/ConversationsPage';
+import { GorgiasPage } from './pages/gorgias/GorgiasPage';
 import { RunPage } from './pages/conversations/RunPage';
 import { InstructionsPage } from './pages/instructions/InstructionsPage';
 import { InvitePage } from './pages/InvitePage';
@@ -14,7 +15,9 @@ import { LoginPage, returnPath } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { PlaceholderPage } from './pages/PlaceholderPage';
 import { PlaygroundPage } from './pages/playground/PlaygroundPage';
+import { SandboxPage } from './pages/sandbox/SandboxPage';
 import { AFTER_SETUP_PATH, SetupPage } from './pages/SetupPage';
+import { GettingStartedPage } from './pages/start/GettingStartedPage';
 import { StatusPage } from './pages/StatusPage';
 import { TagsPage } from './pages/tags/TagsPage';
 import { WorkspacesPage } from './pages/WorkspacesPage';
@@ -25,7 +28,7 @@ import { MembersTab } from './pages/settings/MembersTab';
 import { ModelSettingsTab } from './pages/settings/ModelSettingsTab';
 import { AdminOnly, SettingsPage } from './pages/settings/SettingsPage';
 import { TokensTab } from './pages/settings/TokensTab';
-import { HOME_PATH, sections } from './sections';
+import { sections } from './sections';
 import { SessionProvider, useSessionState } from './session';
 import { WorkspaceProvider } from './workspace';
 
@@ -108,7 +111,7 @@ export function App() {
           <Route path="/login" element={<LoginRoute />} />
           <Route path="/invite/:token" element={<InvitePage />} />
           <Route element={<RequireSession />}>
-            <Route index element={<Navigate to={HOME_PATH} replace />} />
+            <Route index element={<GettingStartedPage />} />
             {sections
               .filter((section) => !section.available)
               .map((section) => (
@@ -120,7 +123,9 @@ export function App() {
             <Route path="/automations/:automationId" element={<AutomationEditor />} />
             <Route path="/instructions" element={<InstructionsPage />} />
             <Route path="/tags" element={<TagsPage />} />
+            <Route path="/gorgias" element={<GorgiasPage />} />
             <Route path="/playground" element={<PlaygroundPage />} />
+            <Route path="/sandbox" element={<SandboxPage />} />
             <Route path="/conversations" element={<ConversationsPage />} />
             <Route path="/conversations/:runId" element={<RunPage />} />
             <Route path="/status" element={<StatusPage />} />

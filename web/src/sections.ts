@@ -20,6 +20,18 @@ export interface NavGroup {
 
 export const navGroups: readonly NavGroup[] = [
   {
+    label: 'Start',
+    sections: [
+      {
+        path: '/',
+        label: 'Getting started',
+        description:
+          'The steps from a new workspace to Deskmate answering customers: knowledge, automations, a test in the playground, Gorgias, drafts, then auto-pilot.',
+        available: true,
+      },
+    ],
+  },
+  {
     label: 'Configure',
     sections: [
       {
@@ -50,8 +62,9 @@ export const navGroups: readonly NavGroup[] = [
       {
         path: '/gorgias',
         label: 'Gorgias',
-        description: 'The connection to your Gorgias helpdesk: account, API credentials and the webhook that brings tickets in.',
-        available: false,
+        description:
+          'The connection to your Gorgias helpdesk: account and credentials, the bot user, how Deskmate answers, and what it did on tickets.',
+        available: true,
       },
     ],
   },
@@ -63,6 +76,13 @@ export const navGroups: readonly NavGroup[] = [
         label: 'Playground',
         description:
           'Chat with the agent as a customer would and see its answer or hand-over, the sources it used and the trace of how it decided.',
+        available: true,
+      },
+      {
+        path: '/sandbox',
+        label: 'Sandbox',
+        description:
+          'A Gorgias helpdesk emulated inside Deskmate: write as a customer, watch Deskmate answer, tag and hand over, and try its sidebar widget.',
         available: true,
       },
       {
@@ -94,7 +114,7 @@ export const navGroups: readonly NavGroup[] = [
         path: '/settings',
         label: 'Settings',
         description:
-          'Settings of the current workspace: its Gorgias connection, the agent’s behaviour, language model, members, API tokens and audit log.',
+          'Settings of the current workspace: its name and tags, the agent’s behaviour, language model, members, API tokens and audit log.',
         available: true,
       },
       {
@@ -110,5 +130,5 @@ export const navGroups: readonly NavGroup[] = [
 /** Every section, flattened, in navigation order. */
 export const sections: readonly Section[] = navGroups.flatMap((group) => group.sections);
 
-/** The page the app opens on. */
-export const HOME_PATH = '/status';
+/** The page the app opens on: Getting started. */
+export const HOME_PATH = '/';

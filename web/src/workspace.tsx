@@ -2,15 +2,23 @@
  * The current workspace. Pages that work on one workspace (Settings, and later Knowledge,
  * Automations…) use the workspace chosen in the header's switcher. The choice is remembered in
  * localStorage, so routes stay the same for every workspace.
+ *
+ * A link may name the workspace it is about with `?workspace=<id>`, such as the trace links in
+ * Gorgias' sidebar: that workspace becomes the current one when the user has it, and the
+ * parameter is dropped from the address.
  */
 import { useQuery } from '@tanstack/react-query';
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useSearchParams } from 'react-router';
 import type { Role, WorkspaceRef } from './api/auth';
 import { fetchWorkspaces, workspaceKeys } from './api/workspaces';
 import { useSession } from './session';
 
 /** localStorage key of the chosen workspace's id. */
 export const WORKSPACE_STORAGE_KEY = 'deskmate.workspace';
+
+/** Query parameter that names the workspace a link is about. */
+export const WORKSPACE_PARAM = 'workspace';
 
 function readStored(): string | null {
   try {
@@ -78,12 +86,43 @@ export function WorkspaceProvider({ children }: { children: ReactNode }) {
     setChosen(id);
   }, []);
 
+  // A workspace named in the address wins over the remembered one, once the list that may hold it is in.
+  const [searchParams, setSearchParams] = useSearchParams();
+  const linked = searchParams.get(WORKSPACE_PARAM);
+  const listComplete = !isInstanceOwner || !all.isPending;
+  const linkedFound = linked !== null && workspaces.some((ref) => ref.id === linked);
+  useEffect(() => {
+    if (linked === null || !(linkedFound || listComplete)) {
+      return;
+    }
+    if (linkedFound) {
+      select(linked);
+    }
+    setSearchParams(
+      (params) => {
+        const next = new URLSearchParams(params);
+        next.delete(WORKSPACE_PARAM);
+        return next;
+      },
+      { replace: true },
+    );
+  }, [linked, linkedFound, listComplete, select, setSearchParams]);
+
+  const wanted = linkedFound ? linked : chosen;
   const value = useMemo<CurrentWorkspaceValue>(() => {
-    const current = workspaces.find((ref) => ref.id === chosen) ?? workspaces[0] ?? null;
+    const current = workspaces.find((ref) => ref.id === wanted) ?? workspaces[0] ?? null;
     const role: Role | null = current === null ? null : isInstanceOwner ? 'owner' : current.role;
     return { workspaces, current, role, isInstanceOwner, select };
-  }, [workspaces, chosen, isInstanceOwner, select]);
+  }, [workspaces, wanted, isInstanceOwner, select]);
 
+  if (linked !== null && !linkedFound && !listComplete) {
+    // Pages would load another workspace's data first.
+    return (
+      <div className="boot" role="status">
+        Loading Deskmate…
+      </div>
+    );
+  }
   return <CurrentWorkspaceContext.Provider value={value}>{children}</CurrentWorkspaceContext.Provider>;
 }
 

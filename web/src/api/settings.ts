@@ -1,29 +1,12 @@
-/** Secrets-masked settings of a workspace: its Gorgias connection and its language model. */
+/** The workspace's language model settings, secrets masked (the Gorgias connection is in gorgias.ts). */
 import { apiRequest } from './client';
 import { bool, numOr, oneOf, record, strOrEmpty } from './shape';
 import { workspaceKeys, workspacePath } from './workspaces';
 
 /** TanStack Query keys of a workspace's settings. */
 export const settingsKeys = {
-  gorgias: (workspaceId: string) => [...workspaceKeys.all(workspaceId), 'gorgias'] as const,
   model: (workspaceId: string) => [...workspaceKeys.all(workspaceId), 'model-settings'] as const,
 };
-
-/** The connection to the workspace's Gorgias account. The API key itself is never sent back. */
-export interface GorgiasConnection {
-  domain: string;
-  api_user: string;
-  api_key_set: boolean;
-  /** `••••` plus the key's last 4 characters, or empty when no key is set. */
-  api_key_hint: string;
-}
-
-/** Changes to the Gorgias connection; `api_key` left out keeps the saved key. */
-export interface GorgiasConnectionInput {
-  domain: string;
-  api_user: string;
-  api_key?: string;
-}
 
 /** Language model providers. */
 export const PROVIDERS = ['builtin', 'ollama', 'openai'] as const;
@@ -48,17 +31,6 @@ export interface ModelSettingsInput {
   api_key?: string;
 }
 
-/** Validates the Gorgias connection body. */
-export function parseGorgiasConnection(body: unknown): GorgiasConnection {
-  const obj = record(body, 'the Gorgias connection');
-  return {
-    domain: strOrEmpty(obj, 'domain', 'gorgias'),
-    api_user: strOrEmpty(obj, 'api_user', 'gorgias'),
-    api_key_set: bool(obj, 'api_key_set', 'gorgias'),
-    api_key_hint: strOrEmpty(obj, 'api_key_hint', 'gorgias'),
-  };
-}
-
 /** Validates the model settings body. */
 export function parseModelSettings(body: unknown): ModelSettings {
   const obj = record(body, 'the model settings');
@@ -70,14 +42,6 @@ export function parseModelSettings(body: unknown): ModelSettings {
     api_key_set: bool(obj, 'api_key_set', 'model settings'),
     api_key_hint: strOrEmpty(obj, 'api_key_hint', 'model settings'),
   };
-}
-
-export function fetchGorgiasConnection(workspaceId: string, signal?: AbortSignal): Promise<GorgiasConnection> {
-  return apiRequest(workspacePath(workspaceId, '/gorgias'), parseGorgiasConnection, signal ? { signal } : {});
-}
-
-export function saveGorgiasConnection(workspaceId: string, input: GorgiasConnectionInput): Promise<GorgiasConnection> {
-  return apiRequest(workspacePath(workspaceId, '/gorgias'), parseGorgiasConnection, { method: 'PUT', json: input });
 }
 
 export function fetchModelSettings(workspaceId: string, signal?: AbortSignal): Promise<ModelSettings> {

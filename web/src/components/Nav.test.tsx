@@ -5,12 +5,14 @@ import { renderApp } from '../test/render';
 import { fakeServer } from '../test/server';
 
 const EXPECTED_SECTIONS = [
+  'Getting started',
   'Knowledge',
   'Automations',
   'Instructions',
   'Tags',
   'Gorgias',
   'Playground',
+  'Sandbox',
   'Conversations',
   'Insights',
   'Workspaces',
@@ -68,11 +70,14 @@ describe('navigation', () => {
     expect(await screen.findByText('Knowledge bases: documents, URLs and FAQs the agent answers from.')).toBeTruthy();
   });
 
-  it('redirects / to the Status page', async () => {
+  it('opens on Getting started, marked as the only current section', async () => {
     renderApp('/');
-    expect(await screen.findByRole('heading', { level: 1, name: 'Status' })).toBeTruthy();
+    expect(await screen.findByRole('heading', { level: 1, name: 'Getting started' })).toBeTruthy();
     const nav = screen.getByRole('navigation', { name: 'Main' });
-    expect(within(nav).getByRole('link', { name: 'Status' }).getAttribute('aria-current')).toBe('page');
+    const current = within(nav)
+      .getAllByRole('link')
+      .filter((link) => link.getAttribute('aria-current') === 'page');
+    expect(current.map((link) => link.textContent)).toEqual(['Getting started']);
   });
 
   it('shows Not found for unknown paths', async () => {

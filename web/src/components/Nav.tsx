@@ -17,6 +17,7 @@ export function Nav() {
                 <li key={section.path}>
                   <NavLink
                     to={section.path}
+                    end={section.path === '/'}
                     className={({ isActive }) => (isActive ? 'nav__link nav__link--active' : 'nav__link')}
                   >
                     {section.label}

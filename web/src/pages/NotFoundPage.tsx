@@ -13,7 +13,7 @@ export function NotFoundPage() {
           There is no page at <code>{pathname}</code>.
         </p>
         <p className="panel__text">
-          <Link to={HOME_PATH}>Go to Status</Link>
+          <Link to={HOME_PATH}>Go to Getting started</Link>
         </p>
       </section>
     </>

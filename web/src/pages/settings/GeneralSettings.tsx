@@ -1,12 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import {
-  fetchGorgiasConnection,
-  saveGorgiasConnection,
-  settingsKeys,
-  type GorgiasConnection,
-  type GorgiasConnectionInput,
-} from '../../api/settings';
+import { Link } from 'react-router';
 import {
   MAX_MANAGED_TAGS,
   MAX_TAG_LENGTH,
@@ -24,10 +18,8 @@ import { canAdminister } from '../../roles';
 import { useSessionState } from '../../session';
 import { useCurrentWorkspace } from '../../workspace';
 import { gorgiasSubdomain } from '../WorkspacesPage';
-import { SecretField } from './SecretField';
 
 const WORKSPACE_FIELDS = ['name', 'gorgias_domain', 'managed_tags'] as const;
-const GORGIAS_FIELDS = ['domain', 'api_user', 'api_key'] as const;
 
 function WorkspaceForm({ workspace, canEdit }: { workspace: Workspace; canEdit: boolean }) {
   const queryClient = useQueryClient();
@@ -142,112 +134,22 @@ function WorkspaceForm({ workspace, canEdit }: { workspace: Workspace; canEdit: 
   );
 }
 
-function GorgiasForm({
-  workspaceId,
-  connection,
-  canEdit,
-}: {
-  workspaceId: string;
-  connection: GorgiasConnection;
-  canEdit: boolean;
-}) {
-  const queryClient = useQueryClient();
-  const [domain, setDomain] = useState(connection.domain);
-  const [apiUser, setApiUser] = useState(connection.api_user);
-  const [apiKey, setApiKey] = useState('');
-  const [saved, setSaved] = useState(false);
-
-  const mutation = useMutation({
-    mutationFn: (input: GorgiasConnectionInput) => saveGorgiasConnection(workspaceId, input),
-    onSuccess: (updated) => {
-      queryClient.setQueryData(settingsKeys.gorgias(workspaceId), updated);
-      setDomain(updated.domain);
-      setApiUser(updated.api_user);
-      setApiKey('');
-      setSaved(true);
-    },
-  });
-  const errors = formErrors(mutation.error, GORGIAS_FIELDS);
-
-  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setSaved(false);
-    const input: GorgiasConnectionInput = { domain: gorgiasSubdomain(domain), api_user: apiUser.trim() };
-    if (apiKey !== '') {
-      input.api_key = apiKey;
-    }
-    mutation.mutate(input);
-  };
-
+/** Where the Gorgias connection is set up now: its own page. */
+function GorgiasPointer() {
   return (
-    <section className="panel form-panel" aria-labelledby="gorgias-form-title">
-      <h2 className="panel__title" id="gorgias-form-title">
+    <section className="panel" aria-labelledby="gorgias-pointer-title">
+      <h2 className="panel__title" id="gorgias-pointer-title">
         Gorgias connection
       </h2>
       <p className="panel__text">
-        Deskmate reads and answers tickets with a Gorgias API key (Gorgias: Settings → REST API).
+        The Gorgias account, its API key, the bot user and how Deskmate answers tickets are set on the{' '}
+        <Link to="/gorgias">Gorgias</Link> page.
       </p>
-      <FormError message={errors.message} />
-      <form className="form" onSubmit={onSubmit} noValidate>
-        <fieldset className="form__fieldset" disabled={!canEdit}>
-          <Field
-            label="Domain"
-            hint={
-              <>
-                <code>acme</code> for acme.gorgias.com.
-              </>
-            }
-            error={errors.fields.domain}
-          >
-            {(control) => (
-              <input
-                {...control}
-                className="input"
-                type="text"
-                autoComplete="off"
-                value={domain}
-                onChange={(event) => setDomain(event.target.value)}
-              />
-            )}
-          </Field>
-          <Field label="API user email" hint="The Gorgias user the API key belongs to." error={errors.fields.api_user}>
-            {(control) => (
-              <input
-                {...control}
-                className="input"
-                type="email"
-                autoComplete="off"
-                value={apiUser}
-                onChange={(event) => setApiUser(event.target.value)}
-              />
-            )}
-          </Field>
-          <SecretField
-            label="API key"
-            saved={connection.api_key_set}
-            hint={connection.api_key_hint}
-            value={apiKey}
-            onChange={setApiKey}
-            error={errors.fields.api_key}
-            disabled={!canEdit}
-          />
-        </fieldset>
-        {canEdit ? (
-          <div className="form__actions">
-            <button type="submit" className="button button--primary" disabled={mutation.isPending}>
-              {mutation.isPending ? 'Saving…' : 'Save connection'}
-            </button>
-            <SavedNote show={saved && !mutation.isPending} />
-          </div>
-        ) : (
-          <ReadOnlyNote />
-        )}
-      </form>
     </section>
   );
 }
 
-/** General settings: the workspace itself and its Gorgias connection. */
+/** General settings: the workspace itself, and where its Gorgias connection is. */
 export function GeneralSettings() {
   const { current, role } = useCurrentWorkspace();
   const id = current?.id ?? '';
@@ -257,20 +159,13 @@ export function GeneralSettings() {
     queryFn: ({ signal }) => fetchWorkspace(id, signal),
     enabled: id !== '',
   });
-  const gorgias = useQuery({
-    queryKey: settingsKeys.gorgias(id),
-    queryFn: ({ signal }) => fetchGorgiasConnection(id, signal),
-    enabled: id !== '',
-  });
 
   return (
     <div className="stack">
       <QueryState data={workspace.data} error={workspace.error} what="the workspace">
         {(data) => <WorkspaceForm workspace={data} canEdit={canEdit} />}
       </QueryState>
-      <QueryState data={gorgias.data} error={gorgias.error} what="the Gorgias connection">
-        {(data) => <GorgiasForm workspaceId={id} connection={data} canEdit={canEdit} />}
-      </QueryState>
+      <GorgiasPointer />
     </div>
   );
 }

@@ -34,8 +34,6 @@ function workspaceRoutes(role: Role, extra: Record<string, Handler> = {}): Recor
   return {
     'GET /api/workspaces': () => jsonResponse(200, [{ ...WORKSPACE, role }]),
     'GET /api/workspaces/:id': () => jsonResponse(200, { ...WORKSPACE, role }),
-    'GET /api/workspaces/:id/gorgias': () =>
-      jsonResponse(200, { domain: 'acme', api_user: 'bot@acme.test', api_key_set: true, api_key_hint: '••••9f3c' }),
     'GET /api/workspaces/:id/model-settings': () => jsonResponse(200, MODEL),
     'GET /api/workspaces/:id/members': () => jsonResponse(200, MEMBERS),
     'GET /api/workspaces/:id/invitations': () => jsonResponse(200, []),
@@ -85,7 +83,10 @@ describe('Settings by role', () => {
     expect(screen.getByLabelText('Managed tags').matches(':disabled')).toBe(true);
     expect(screen.queryByRole('button', { name: 'Remove tag ai-agent' })).toBeNull();
     expect(screen.queryByRole('button', { name: /^Save/ })).toBeNull();
-    expect(screen.getAllByText('Only admins can change this.')).toHaveLength(2);
+    expect(screen.getAllByText('Only admins can change this.')).toHaveLength(1);
+    // The Gorgias connection has its own page.
+    const gorgias = screen.getByRole('region', { name: 'Gorgias connection' });
+    expect(within(gorgias).getByRole('link', { name: 'Gorgias' }).getAttribute('href')).toBe('/gorgias');
   });
 
   it('gives an admin every tab and an editable model form', async () => {
@@ -199,31 +200,6 @@ describe('Settings by role', () => {
     expect(screen.getByLabelText('Base URL')).toBeTruthy();
     fireEvent.change(provider, { target: { value: 'builtin' } });
     expect(screen.queryByLabelText('Base URL')).toBeNull();
-  });
-
-  it('shows 422 field errors beside the fields', async () => {
-    fakeServer({
-      session: sessionAs('admin'),
-      routes: workspaceRoutes('admin', {
-        'PUT /api/workspaces/:id/gorgias': () =>
-          errorResponse(422, 'invalid', 'domain: must be a Gorgias subdomain', {
-            fields: { domain: 'must be a Gorgias subdomain', api_user: 'must be an email address' },
-          }),
-      }),
-    });
-    renderApp('/settings/general');
-    await screen.findByRole('button', { name: 'Save connection' });
-    fireEvent.click(screen.getByRole('button', { name: 'Save connection' }));
-
-    const domainError = await screen.findByText('must be a Gorgias subdomain');
-    const domain = screen.getByLabelText('Domain');
-    expect(domain.getAttribute('aria-invalid')).toBe('true');
-    expect(domain.getAttribute('aria-describedby')).toContain(domainError.id);
-    const user = screen.getByLabelText('API user email');
-    expect(user.getAttribute('aria-invalid')).toBe('true');
-    expect(screen.getByText('must be an email address').id).toBe(
-      user.getAttribute('aria-describedby')?.split(' ').find((id) => id.endsWith('-error')),
-    );
   });
 
   it('tells a signed-in user without a workspace where to go', async () => {

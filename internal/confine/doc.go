@@ -6,7 +6,7 @@
 // killing a process is.
 //
 // The child is the program itself (os.Executable, /proc/self/exe on Linux)
-// started again with DESKMATE_SANDBOX=<name>. The package that owns a function registers it from
+// started again with DESKMATE_CONFINED_FUNCTION=<name>. The package that owns a function registers it from
 // init (Register), and every program that may call Run, including test
 // binaries, calls Main first thing in main or TestMain. In a child, Main runs
 // the function on its standard input and exits; otherwise it returns at once.
@@ -26,4 +26,4 @@
 // carry the function's own error message (*FuncError), or report a crash
 // (ErrCrashed, with the first line the child wrote to standard error).
 // Run allows maxChildren children at once and waits for a free slot.
-package sandbox
+package confine

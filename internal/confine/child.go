@@ -1,4 +1,4 @@
-package sandbox
+package confine
 
 import (
 	"fmt"
@@ -16,7 +16,7 @@ import (
 // Environment variables that make a process a sandbox child and carry its
 // limits.
 const (
-	envName        = "DESKMATE_SANDBOX"              // the registered function to run
+	envName        = "DESKMATE_CONFINED_FUNCTION"    // the registered function to run
 	envMemoryBytes = "DESKMATE_SANDBOX_MEMORY_BYTES" // Limits.MemoryBytes
 	envOutputBytes = "DESKMATE_SANDBOX_OUTPUT_BYTES" // Limits.OutputBytes
 	envCPUSeconds  = "DESKMATE_SANDBOX_CPU_SECONDS"  // RLIMIT_CPU
@@ -54,10 +54,10 @@ var mainCalled atomic.Bool
 // registers it too.
 func Register(name string, fn Func) {
 	if name == "" || fn == nil {
-		panic("sandbox: Register needs a name and a function")
+		panic("confine: Register needs a name and a function")
 	}
 	if _, dup := registry[name]; dup {
-		panic("sandbox: " + name + " is registered twice")
+		panic("confine: " + name + " is registered twice")
 	}
 	registry[name] = fn
 }

@@ -1,4 +1,4 @@
-package sandbox
+package confine
 
 import (
 	"bytes"
@@ -69,32 +69,32 @@ func (e *FuncError) Error() string { return e.Msg }
 
 // errTimedOut is the cause of the context Run gives the child when Timeout
 // passes (a caller's own deadline has another cause).
-var errTimedOut = errors.New("sandbox time limit")
+var errTimedOut = errors.New("confined time limit")
 
 // Run calls the function registered as name on input in a child process
 // bounded by lim, and returns its output. The child is killed when ctx ends.
 func Run(ctx context.Context, name string, input []byte, lim Limits) ([]byte, error) {
 	lim = lim.withDefaults()
 	if _, ok := registry[name]; !ok {
-		return nil, fmt.Errorf("sandbox: no function registered as %q: %w", name, ErrUnknown)
+		return nil, fmt.Errorf("confine: no function registered as %q: %w", name, ErrUnknown)
 	}
 	if !mainCalled.Load() {
 		// Without Main the child would be this program run from the start
 		// (a test binary would run its tests again).
-		return nil, errors.New("sandbox: Main was not called at the start of main or TestMain")
+		return nil, errors.New("confine: Main was not called at the start of main or TestMain")
 	}
 	if int64(len(input)) > lim.MemoryBytes {
-		return nil, fmt.Errorf("sandbox %s: the input (%s) is larger than the memory limit (%s)", name, size(int64(len(input))), size(lim.MemoryBytes))
+		return nil, fmt.Errorf("confined %s: the input (%s) is larger than the memory limit (%s)", name, size(int64(len(input))), size(lim.MemoryBytes))
 	}
 	exe, err := executable()
 	if err != nil {
-		return nil, fmt.Errorf("sandbox %s: %w", name, err)
+		return nil, fmt.Errorf("confined %s: %w", name, err)
 	}
 	select {
 	case slots <- struct{}{}:
 		defer func() { <-slots }()
 	case <-ctx.Done():
-		return nil, fmt.Errorf("sandbox %s: waiting to start: %w", name, context.Cause(ctx))
+		return nil, fmt.Errorf("confined %s: waiting to start: %w", name, context.Cause(ctx))
 	}
 
 	ctx, stop := context.WithCancelCause(ctx)
@@ -120,17 +120,17 @@ func Run(ctx context.Context, name string, input []byte, lim Limits) ([]byte, er
 
 	switch {
 	case stdout.over:
-		return nil, fmt.Errorf("sandbox %s wrote more than %s: %w", name, size(lim.OutputBytes), ErrOutputTooLarge)
+		return nil, fmt.Errorf("confined %s wrote more than %s: %w", name, size(lim.OutputBytes), ErrOutputTooLarge)
 	case err == nil:
 		return stdout.buf.Bytes(), nil
 	case context.Cause(runCtx) == errTimedOut:
-		return nil, fmt.Errorf("sandbox %s took longer than %s: %w", name, lim.Timeout, ErrTimeout)
+		return nil, fmt.Errorf("confined %s took longer than %s: %w", name, lim.Timeout, ErrTimeout)
 	case ctx.Err() != nil:
-		return nil, fmt.Errorf("sandbox %s: %w", name, context.Cause(ctx))
+		return nil, fmt.Errorf("confined %s: %w", name, context.Cause(ctx))
 	}
 	var ee *exec.ExitError
 	if !errors.As(err, &ee) {
-		return nil, fmt.Errorf("sandbox %s: %w", name, err)
+		return nil, fmt.Errorf("confined %s: %w", name, err)
 	}
 	return nil, exitError(name, lim, cpuSeconds, ee, stdout.buf.String(), stderr.buf.String())
 }
@@ -140,9 +140,9 @@ func exitError(name string, lim Limits, cpuSeconds int64, ee *exec.ExitError, st
 	if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
 		if ee.UserTime()+ee.SystemTime() >= time.Duration(cpuSeconds)*time.Second {
 			// RLIMIT_CPU: Go ignores SIGXCPU, so the kernel's SIGKILL ends it.
-			return fmt.Errorf("sandbox %s used more than %ds of CPU time: %w", name, cpuSeconds, ErrTimeout)
+			return fmt.Errorf("confined %s used more than %ds of CPU time: %w", name, cpuSeconds, ErrTimeout)
 		}
-		return fmt.Errorf("sandbox %s was killed (%v): %w", name, ws.Signal(), ErrCrashed)
+		return fmt.Errorf("confined %s was killed (%v): %w", name, ws.Signal(), ErrCrashed)
 	}
 	firstLine, _, _ := strings.Cut(strings.TrimSpace(stderr), "\n")
 	switch {
@@ -151,17 +151,17 @@ func exitError(name string, lim Limits, cpuSeconds int64, ee *exec.ExitError, st
 	case ee.ExitCode() == exitMemory || strings.Contains(firstLine, "out of memory") || strings.Contains(firstLine, "failed to allocate"):
 		// Besides the watchdog, an allocation past RLIMIT_DATA makes the Go
 		// runtime (or the race detector's) give up.
-		return fmt.Errorf("sandbox %s used more than %s of memory: %w", name, size(lim.MemoryBytes), ErrMemory)
+		return fmt.Errorf("confined %s used more than %s of memory: %w", name, size(lim.MemoryBytes), ErrMemory)
 	case ee.ExitCode() == exitOutput:
-		return fmt.Errorf("sandbox %s wrote more than %s: %w", name, size(lim.OutputBytes), ErrOutputTooLarge)
+		return fmt.Errorf("confined %s wrote more than %s: %w", name, size(lim.OutputBytes), ErrOutputTooLarge)
 	case ee.ExitCode() == exitUnknown:
-		return fmt.Errorf("sandbox: the child has no function registered as %q: %w", name, ErrUnknown)
+		return fmt.Errorf("confine: the child has no function registered as %q: %w", name, ErrUnknown)
 	case ee.ExitCode() == exitInput:
-		return fmt.Errorf("sandbox %s: %s", name, stdout)
+		return fmt.Errorf("confined %s: %s", name, stdout)
 	case firstLine != "":
-		return fmt.Errorf("sandbox %s %w (%v): %s", name, ErrCrashed, ee, firstLine)
+		return fmt.Errorf("confined %s %w (%v): %s", name, ErrCrashed, ee, firstLine)
 	}
-	return fmt.Errorf("sandbox %s %w (%v)", name, ErrCrashed, ee)
+	return fmt.Errorf("confined %s %w (%v)", name, ErrCrashed, ee)
 }
 
 // capBuffer keeps the first max bytes written to it and calls full, once,
