@@ -58,6 +58,7 @@ func FuzzRequestDecoding(f *testing.F) {
 		{`{}`, "text/plain", ""},
 		{`{"count":1e309}`, "application/json", "br, identity"},
 		{strings.Repeat(`{"nested":`, 100) + "null" + strings.Repeat("}", 100), "application/json", ""},
+		{`{"name":"` + strings.Repeat("x", 16000) + `"}`, "application/json", ""},
 	} {
 		f.Add([]byte(s.body), s.ct, s.ce)
 	}
@@ -76,6 +77,12 @@ func FuzzRequestDecoding(f *testing.F) {
 			req.Header.Set("Content-Encoding", ce)
 		}
 		res, err := app.Test(req, -1)
+		if err != nil && len(body) > 4096 && strings.Contains(err.Error(), "body size exceeds the given limit") {
+			// fasthttp refuses a body over the limit while reading it;
+			// app.Test reports that as an error where a client gets 413
+			// (TestBodyLimit covers the answer over real HTTP).
+			return
+		}
 		if err != nil {
 			t.Fatalf("request failed: %v", err)
 		}
