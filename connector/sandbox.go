@@ -46,7 +46,15 @@ func (s *Service) ConnectSandbox(ctx context.Context, actor account.Actor, acc S
 		}
 		c.BaseURL, c.Sandbox = u.String(), true
 		if fresh {
+			// Everything kept about the old emulator's tickets would now
+			// name other tickets with the same ids.
 			c.Installed = []byte(`{}`)
+			if err := store.PurgeGorgiasData(ctx, tx, actor.WorkspaceID); err != nil {
+				return err
+			}
+			if err := store.DeletePendingTicketJobs(ctx, tx, actor.WorkspaceID); err != nil {
+				return err
+			}
 		}
 		if err := store.SaveGorgiasConnection(ctx, tx, c); err != nil {
 			return err

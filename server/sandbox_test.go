@@ -148,6 +148,43 @@ func TestSandboxWorkspaceAnswersInItsInbox(t *testing.T) {
 	require.False(t, done["autopilot"])
 }
 
+func TestSandboxStartsAfreshAfterARestart(t *testing.T) {
+	a, emu := newSandboxAPI(t)
+	a.startJobs()
+	owner := a.owner()
+	var created struct {
+		WorkspaceID int64 `json:"workspace_id"`
+	}
+	owner.must(201, "POST", "/api/sandbox", nil).JSON(t, &created)
+	ws := created.WorkspaceID
+	draftOn := func(id int64) bool {
+		var ts []gorgias.Ticket
+		owner.must(200, "GET", wsPath(ws, "/sandbox/tickets"), nil).JSON(t, &ts)
+		for _, got := range ts {
+			for _, m := range got.Messages {
+				if got.ID == id && strings.HasPrefix(m.ExternalID, "deskmate:") {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	body := map[string]any{"email": "jane@example.com", "channel": "chat", "body": "Where is my order?"}
+	var tk gorgias.Ticket
+	owner.must(201, "POST", wsPath(ws, "/sandbox/messages"), body).JSON(t, &tk)
+	require.Eventually(t, func() bool { return draftOn(tk.ID) }, 60*time.Second, 100*time.Millisecond)
+
+	// A restart: the emulator forgets everything (its ids start again) and
+	// Deskmate reconnects the workspace.
+	emu.Reset()
+	require.NoError(t, a.deps.Sandbox.Restore(ctx(t)))
+	var again gorgias.Ticket
+	owner.must(201, "POST", wsPath(ws, "/sandbox/messages"), body).JSON(t, &again)
+	require.Equal(t, tk.ID, again.ID, "the same ids as before the restart")
+	require.Eventually(t, func() bool { return draftOn(again.ID) }, 60*time.Second, 100*time.Millisecond,
+		"answered: nothing kept from before the restart stands in the way")
+}
+
 func TestSandboxOffSaysHowToTurnItOn(t *testing.T) {
 	a := newAPI(t, guards{})
 	owner := a.owner()

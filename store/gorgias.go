@@ -289,3 +289,12 @@ func SandboxWorkspaces(ctx context.Context, q Querier) ([]int64, error) {
 	ids, err := queryAll(ctx, q, pgx.RowTo[int64], `SELECT workspace_id FROM gorgias_connections WHERE sandbox ORDER BY workspace_id`)
 	return ids, wrap("sandbox workspaces", err)
 }
+
+// DeletePendingTicketJobs deletes a workspace's ticket jobs that have not
+// run yet (the sandbox's, when its emulator starts anew: they name tickets
+// that no longer exist, whose ids now belong to others).
+func DeletePendingTicketJobs(ctx context.Context, q Querier, workspaceID int64) error {
+	_, err := q.Exec(ctx, `DELETE FROM river_job WHERE queue = 'tickets' AND (args->>'workspace_id')::bigint = $1
+		AND state IN ('available', 'scheduled', 'retryable', 'pending')`, workspaceID)
+	return wrap("delete pending ticket jobs", err)
+}
