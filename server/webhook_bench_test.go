@@ -40,7 +40,12 @@ func BenchmarkWebhookAck(b *testing.B) {
 	phase := time.Duration(secs) * time.Second
 	const rate = 200
 	d := newDesk(b, gorgiastest.Options{}, nil)
-	d.a.startJobs()
+	// DESKMATE_BENCH_WORKERS=off works no jobs, to see what the workers'
+	// own load adds to the acknowledgements (nothing is then ingested in
+	// the second half).
+	if os.Getenv("DESKMATE_BENCH_WORKERS") != "off" {
+		d.a.startJobs()
+	}
 	secret := d.secret(d.ws)
 	queue, err := jobs.NewQueue(d.a.db)
 	must(b, err)
