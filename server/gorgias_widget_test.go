@@ -238,3 +238,35 @@ func TestDisconnectRemovesEverythingDeskmateCreated(t *testing.T) {
 	status, _ := d.post("GET", "/gorgias/widget/"+itoa(d.ws)+"?ticket_id="+itoa(tk.ID), secret, "", nil)
 	require.Equal(t, 401, status, "the old secret opens nothing")
 }
+
+func TestConnectionSettingsAndAddressAreChecked(t *testing.T) {
+	d := newDesk(t, gorgiastest.Options{}, nil)
+	admin := d.owner.member(d.ws, "ad@acme.test", "admin")
+	editor := d.owner.member(d.ws, "ed@acme.test", "editor")
+
+	r := admin.call("PUT", wsPath(d.ws, "/gorgias/settings"), map[string]any{"channels": []string{"email", "fax"},
+		"mode": "yolo", "reply_delay_seconds": 99999, "quiet_seconds": -1, "handover_user_id": 1, "handover_team_id": 2,
+		"auto_close_minutes": map[string]int{"email": -5, "pigeon": 10}, "signature": strings.Repeat("x", 2001)})
+	require.Equal(t, 422, r.Status, string(r.Body))
+	require.Equal(t, map[string]string{"channels[1]": "must be one of email, chat, contact_form, sms, facebook-messenger, instagram-direct-message, whatsapp, api",
+		"mode": "must be one of draft, autopilot", "reply_delay_seconds": "must be from 0 to 3600",
+		"quiet_seconds": "must be from 0 to 300", "handover_team_id": "choose a user or a team, not both",
+		"auto_close_minutes.email":  "must be from 0 to 43200 minutes (30 days)",
+		"auto_close_minutes.pigeon": "is not a channel Deskmate answers on", "signature": r.Fields(t)["signature"]}, r.Fields(t))
+	require.NotEmpty(t, r.Fields(t)["signature"])
+	require.Equal(t, 403, editor.call("PUT", wsPath(d.ws, "/gorgias/settings"), map[string]any{"mode": "autopilot"}).Status)
+
+	// Only the instance owner points a connection elsewhere, and only at
+	// addresses the URL guard allows.
+	require.Equal(t, 403, admin.call("PUT", wsPath(d.ws, "/gorgias/base-url"), map[string]any{"base_url": d.acme.BaseURL}).Status)
+	for _, bad := range []string{"http://127.0.0.1:5432/", "http://169.254.169.254/latest", "file:///etc/passwd", "http://[::1]:8080/"} {
+		r := d.owner.call("PUT", wsPath(d.ws, "/gorgias/base-url"), map[string]any{"base_url": bad})
+		require.Equal(t, 422, r.Status, "%s: %s", bad, r.Body)
+		require.Contains(t, r.Fields(t), "base_url")
+	}
+	var conn struct {
+		BaseURL string `json:"base_url"`
+	}
+	d.owner.must(200, "GET", wsPath(d.ws, "/gorgias/connection"), nil).JSON(t, &conn)
+	require.Equal(t, d.acme.BaseURL, conn.BaseURL, "nothing changed")
+}
