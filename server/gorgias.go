@@ -1,6 +1,8 @@
 package server
 
 import (
+	"net/url"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/deskmate/deskmate/connector"
@@ -157,15 +159,15 @@ func (s *Server) startOAuth(c *fiber.Ctx) error {
 func (s *Server) oauthCallback(c *fiber.Ctx) error {
 	back := func(q string) error { return c.Redirect("/gorgias?"+q, fiber.StatusSeeOther) }
 	if e := c.Query("error"); e != "" {
-		return back("error=" + urlQueryEscape("Gorgias: "+clipText(e, 200)))
+		return back("error=" + url.QueryEscape("Gorgias: "+clipText(e, 200)))
 	}
 	p, err := principal(c)
 	if err != nil {
-		return back("error=" + urlQueryEscape("sign in to Deskmate first, then install again"))
+		return back("error=" + url.QueryEscape("sign in to Deskmate first, then install again"))
 	}
 	ws, err := connector.StateWorkspace(c.Query("state"))
 	if err != nil {
-		return back("error=" + urlQueryEscape(err.Error()))
+		return back("error=" + url.QueryEscape(err.Error()))
 	}
 	actor, err := s.deps.Accounts.ActorIn(c.UserContext(), p, ws)
 	if err == nil {
@@ -178,7 +180,7 @@ func (s *Server) oauthCallback(c *fiber.Ctx) error {
 			msg = "the authorization could not be completed: see the server log"
 			s.deps.Logger.Error("gorgias oauth callback", "error", err)
 		}
-		return back("error=" + urlQueryEscape(msg))
+		return back("error=" + url.QueryEscape(msg))
 	}
 	return back("connected=1")
 }

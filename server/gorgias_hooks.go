@@ -1,7 +1,6 @@
 package server
 
 import (
-	"net/url"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -72,8 +71,6 @@ func (s *Server) gorgiasButton(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusAccepted).JSON(fiber.Map{"ok": true,
 		"message": "Deskmate is on it: the result arrives as an internal note on the ticket."})
 }
-
-func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 
 func clipText(s string, n int) string {
 	r := []rune(s)
