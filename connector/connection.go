@@ -87,7 +87,7 @@ func (s *Service) PutSettings(ctx context.Context, actor account.Actor, in Setti
 	if err := in.Check(); err != nil {
 		return Connection{}, err
 	}
-	err := s.db.InTx(ctx, func(tx pgx.Tx) error {
+	err := s.changeConnection(ctx, actor.WorkspaceID, func(tx pgx.Tx) error {
 		c, err := store.LockGorgiasConnection(ctx, tx, actor.WorkspaceID)
 		if err != nil {
 			return err
@@ -125,7 +125,7 @@ func (s *Service) SetBaseURL(ctx context.Context, actor account.Actor, raw strin
 		}
 		base = u.String()
 	}
-	err := s.db.InTx(ctx, func(tx pgx.Tx) error {
+	err := s.changeConnection(ctx, actor.WorkspaceID, func(tx pgx.Tx) error {
 		c, err := store.LockGorgiasConnection(ctx, tx, actor.WorkspaceID)
 		if err != nil {
 			return err
@@ -224,7 +224,7 @@ func (s *Service) SetBotUser(ctx context.Context, actor account.Actor, in BotInp
 	if err != nil {
 		return Connection{}, s.noteError(ctx, actor.WorkspaceID, err)
 	}
-	err = s.db.InTx(ctx, func(tx pgx.Tx) error {
+	err = s.changeConnection(ctx, actor.WorkspaceID, func(tx pgx.Tx) error {
 		c, err := store.LockGorgiasConnection(ctx, tx, actor.WorkspaceID)
 		if err != nil {
 			return err
@@ -248,7 +248,7 @@ func (s *Service) Pause(ctx context.Context, actor account.Actor, paused bool) (
 	if err := actor.Require(account.RoleAdmin); err != nil {
 		return Connection{}, err
 	}
-	err := s.db.InTx(ctx, func(tx pgx.Tx) error {
+	err := s.changeConnection(ctx, actor.WorkspaceID, func(tx pgx.Tx) error {
 		c, err := store.LockGorgiasConnection(ctx, tx, actor.WorkspaceID)
 		if err != nil {
 			return err

@@ -77,7 +77,7 @@ func (s *Service) Connect(ctx context.Context, actor account.Actor) (Connection,
 		_ = s.uninstall(context.WithoutCancel(ctx), cl, inst)
 		return Connection{}, s.noteError(ctx, actor.WorkspaceID, fmt.Errorf("install Deskmate in Gorgias: %w", err))
 	}
-	err = s.db.InTx(ctx, func(tx pgx.Tx) error {
+	err = s.changeConnection(ctx, actor.WorkspaceID, func(tx pgx.Tx) error {
 		c, err := store.LockGorgiasConnection(ctx, tx, actor.WorkspaceID)
 		if err != nil {
 			return err
@@ -243,7 +243,7 @@ func (s *Service) Disconnect(ctx context.Context, actor account.Actor, purge boo
 	if err := s.revokeOAuth(ctx, c); err != nil {
 		return Connection{}, s.noteError(ctx, actor.WorkspaceID, err)
 	}
-	err = s.db.InTx(ctx, func(tx pgx.Tx) error {
+	err = s.changeConnection(ctx, actor.WorkspaceID, func(tx pgx.Tx) error {
 		c, err := store.LockGorgiasConnection(ctx, tx, actor.WorkspaceID)
 		if err != nil {
 			return err

@@ -110,7 +110,7 @@ func (s *Service) FinishOAuth(ctx context.Context, actor account.Actor, state, c
 	if err != nil {
 		return fmt.Errorf("the authorization was refused by Gorgias: %w", err)
 	}
-	return s.db.InTx(ctx, func(tx pgx.Tx) error {
+	return s.changeConnection(ctx, actor.WorkspaceID, func(tx pgx.Tx) error {
 		c, err := store.LockGorgiasConnection(ctx, tx, actor.WorkspaceID)
 		if err != nil {
 			return err
@@ -177,7 +177,7 @@ func (s *Service) RefreshToken(ctx context.Context, workspaceID int64, force boo
 	if err != nil {
 		return s.noteError(ctx, workspaceID, fmt.Errorf("refresh the Gorgias access token: %w", err))
 	}
-	return s.db.InTx(ctx, func(tx pgx.Tx) error {
+	return s.changeConnection(ctx, workspaceID, func(tx pgx.Tx) error {
 		c, err := store.LockGorgiasConnection(ctx, tx, workspaceID)
 		if err != nil {
 			return err
@@ -208,7 +208,7 @@ func (s *Service) RefreshExpiringTokens(ctx context.Context) error {
 
 // uninstalledInGorgias pauses a connection whose app was removed in Gorgias.
 func (s *Service) uninstalledInGorgias(ctx context.Context, workspaceID int64) error {
-	err := s.db.InTx(ctx, func(tx pgx.Tx) error {
+	err := s.changeConnection(ctx, workspaceID, func(tx pgx.Tx) error {
 		c, err := store.LockGorgiasConnection(ctx, tx, workspaceID)
 		if err != nil {
 			return err

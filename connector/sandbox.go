@@ -39,7 +39,7 @@ func (s *Service) ConnectSandbox(ctx context.Context, actor account.Actor, acc S
 		APIKey: &acc.APIKey}); err != nil {
 		return Connection{}, err
 	}
-	err = s.db.InTx(ctx, func(tx pgx.Tx) error {
+	err = s.changeConnection(ctx, actor.WorkspaceID, func(tx pgx.Tx) error {
 		c, err := store.LockGorgiasConnection(ctx, tx, actor.WorkspaceID)
 		if err != nil {
 			return err

@@ -105,6 +105,7 @@ type Service struct {
 	oauth       *gorgias.OAuthConfig
 	limiters    *gorgias.Limiters
 	logger      *slog.Logger
+	hooks       *hookCache
 }
 
 // New returns a Service.
@@ -127,7 +128,7 @@ func New(o Options) (*Service, error) {
 	}
 	return &Service{db: o.DB, workspaces: o.Workspaces, automations: o.Automations, agent: o.Agent, queue: o.Queue,
 		http: o.Guard.Client(0), guard: o.Guard, publicURL: strings.TrimRight(o.PublicURL, "/"), oauth: o.OAuth,
-		limiters: o.Limiters, logger: o.Logger}, nil
+		limiters: o.Limiters, logger: o.Logger, hooks: newHookCache()}, nil
 }
 
 // ErrNotConnected says the workspace has no usable Gorgias connection.

@@ -2,8 +2,6 @@ package connector
 
 import (
 	"context"
-	"crypto/sha256"
-	"crypto/subtle"
 	"errors"
 	"fmt"
 	"slices"
@@ -41,8 +39,7 @@ func (s *Service) Authenticate(ctx context.Context, workspaceID int64, secret st
 	if err != nil {
 		return c, err
 	}
-	got := sha256.Sum256([]byte(secret))
-	if secret == "" || len(c.WebhookSecretHash) != len(got) || subtle.ConstantTimeCompare(c.WebhookSecretHash, got[:]) != 1 {
+	if !secretMatches(c.WebhookSecretHash, secret) {
 		return c, ErrBadSecret
 	}
 	return c, nil
@@ -51,7 +48,7 @@ func (s *Service) Authenticate(ctx context.Context, workspaceID int64, secret st
 // ReceiveWebhook stores one delivery of an HTTP integration and queues
 // what handles it.
 func (s *Service) ReceiveWebhook(ctx context.Context, workspaceID int64, secret, trigger string, body []byte) error {
-	c, err := s.Authenticate(ctx, workspaceID, secret)
+	c, set, err := s.hookConnection(ctx, workspaceID, secret)
 	if err != nil {
 		return err
 	}
@@ -64,17 +61,10 @@ func (s *Service) ReceiveWebhook(ctx context.Context, workspaceID int64, secret,
 	}
 	ev := store.GorgiasEvent{WorkspaceID: workspaceID, Trigger: trigger, TicketID: wc.Ticket.ID, Payload: body}
 	ev.DedupeKey, ev.MessageID = dedupeKey(trigger, wc)
-	set, err := decodeSettings(c.Settings)
-	if err != nil {
-		return err
-	}
-	return s.db.InTx(ctx, func(tx pgx.Tx) error {
+	err = s.db.InTx(ctx, func(tx pgx.Tx) error {
 		id, fresh, err := store.InsertGorgiasEvent(ctx, tx, ev)
 		if err != nil || !fresh {
 			return err // a repeat is acknowledged and dropped
-		}
-		if err := store.NoteGorgiasWebhook(ctx, tx, workspaceID); err != nil {
-			return err
 		}
 		if c.Status != "connected" {
 			return nil // paused: stored, not acted on
@@ -91,6 +81,11 @@ func (s *Service) ReceiveWebhook(ctx context.Context, workspaceID int64, secret,
 		task.At = time.Now().Add(time.Duration(set.QuietSeconds) * time.Second)
 		return s.queue.ProcessTicket(ctx, tx, task)
 	})
+	if err != nil {
+		return err
+	}
+	s.noteWebhook(ctx, workspaceID)
+	return nil
 }
 
 // dedupeKey names a delivery: the message for message events (the first

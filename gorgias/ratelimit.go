@@ -2,7 +2,9 @@ package gorgias
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
 	"sync"
@@ -77,7 +79,7 @@ func (l *Limiter) Wait(ctx context.Context) error {
 	if dl, ok := ctx.Deadline(); ok && wait > 0 && time.Until(dl) < wait {
 		l.tokens++
 		l.mu.Unlock()
-		return fmt.Errorf("gorgias: rate limit: waiting %s would pass the deadline: %w", wait.Round(time.Millisecond), context.DeadlineExceeded)
+		return &BudgetError{Wait: wait}
 	}
 	l.mu.Unlock()
 	if wait <= 0 {
@@ -191,4 +193,32 @@ func sleepContext(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
+}
+
+// BudgetError says the account's request budget has no room before the
+// caller's deadline: the call was not made. Wait is when there will be.
+type BudgetError struct{ Wait time.Duration }
+
+func (e *BudgetError) Error() string {
+	return fmt.Sprintf("gorgias: rate limit: waiting %s would pass the deadline", e.Wait.Round(time.Millisecond))
+}
+
+// Is makes a BudgetError match ErrRateLimited and context.DeadlineExceeded.
+func (e *BudgetError) Is(target error) bool {
+	return target == ErrRateLimited || target == context.DeadlineExceeded
+}
+
+// RetryAfter says how long to wait before calling Gorgias again after err:
+// a 429's Retry-After or the time the budget needs; ok is false for any
+// other error.
+func RetryAfter(err error) (d time.Duration, ok bool) {
+	var be *BudgetError
+	if errors.As(err, &be) {
+		return be.Wait, true
+	}
+	var ae *APIError
+	if errors.As(err, &ae) && ae.Status == http.StatusTooManyRequests {
+		return ae.RetryAfter, true
+	}
+	return 0, false
 }

@@ -3,6 +3,7 @@ package gorgias
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -60,11 +61,27 @@ func TestLimiterNeverWaitsPastTheDeadline(t *testing.T) {
 	defer cancel()
 	err := l.Wait(ctx)
 	require.True(t, errors.Is(err, context.DeadlineExceeded), "%v", err)
+	require.True(t, errors.Is(err, ErrRateLimited), "%v", err)
+	wait, ok := RetryAfter(fmt.Errorf("read ticket 7: %w", err))
+	require.True(t, ok)
+	require.InDelta(t, time.Minute.Seconds(), wait.Seconds(), 1, "the budget has room again in about a minute")
 	require.Empty(t, clock.Waits())
 	// The refused call did not use up the token it would have waited for.
 	clock.Sleep(context.Background(), time.Minute)
 	require.NoError(t, l.Wait(context.Background()))
 	require.Len(t, clock.Waits(), 1)
+}
+
+func TestRetryAfterNamesOnlyRateLimits(t *testing.T) {
+	d, ok := RetryAfter(&APIError{Status: 429, RetryAfter: 7 * time.Second})
+	require.True(t, ok)
+	require.Equal(t, 7*time.Second, d)
+	_, ok = RetryAfter(&APIError{Status: 503, RetryAfter: 7 * time.Second})
+	require.False(t, ok)
+	_, ok = RetryAfter(context.DeadlineExceeded)
+	require.False(t, ok)
+	_, ok = RetryAfter(nil)
+	require.False(t, ok)
 }
 
 func TestLimitersSharePerAccountAndKind(t *testing.T) {

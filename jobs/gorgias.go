@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"math/rand/v2"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -9,6 +10,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/deskmate/deskmate/connector"
+	"github.com/deskmate/deskmate/gorgias"
 )
 
 // QueueTickets is the River queue of the Gorgias connector's jobs: tickets
@@ -28,6 +30,20 @@ func ticketRetry(attempt int) time.Time {
 		wait = min(wait, time.Duration(1<<attempt)*time.Second)
 	}
 	return time.Now().Add(wait)
+}
+
+// waitForBudget turns "Gorgias has no room for this call yet" (a 429, or
+// the account's budget full until past the job's deadline) into a snooze
+// until there is room: the job runs again then without spending one of its
+// attempts, so a backlog longer than the retries would last still gets
+// every reply out. A little jitter keeps snoozed jobs from waking together.
+func waitForBudget(err error) error {
+	d, ok := gorgias.RetryAfter(err)
+	if !ok {
+		return err
+	}
+	d = max(d, time.Second)
+	return river.JobSnooze(d + rand.N(d/10+time.Second))
 }
 
 // pendingStates are the states in which a job still has to run.
@@ -66,7 +82,7 @@ func (w *ProcessTicketWorker) NextRetry(job *river.Job[ProcessTicketArgs]) time.
 
 // Work answers the message.
 func (w *ProcessTicketWorker) Work(ctx context.Context, job *river.Job[ProcessTicketArgs]) error {
-	return w.Connector.ProcessTicket(ctx, job.Args.TicketTask)
+	return waitForBudget(w.Connector.ProcessTicket(ctx, job.Args.TicketTask))
 }
 
 // CheckTicketArgs looks at a ticket an agent changed.
@@ -97,7 +113,7 @@ func (w *CheckTicketWorker) NextRetry(job *river.Job[CheckTicketArgs]) time.Time
 
 // Work checks the ticket.
 func (w *CheckTicketWorker) Work(ctx context.Context, job *river.Job[CheckTicketArgs]) error {
-	return w.Connector.CheckTicket(ctx, job.Args.TicketTask)
+	return waitForBudget(w.Connector.CheckTicket(ctx, job.Args.TicketTask))
 }
 
 // SendPlanArgs carries out a delayed plan.
@@ -127,7 +143,7 @@ func (w *SendPlanWorker) NextRetry(job *river.Job[SendPlanArgs]) time.Time {
 
 // Work sends the plan unless an agent stepped in.
 func (w *SendPlanWorker) Work(ctx context.Context, job *river.Job[SendPlanArgs]) error {
-	return w.Connector.SendPlan(ctx, job.Args.PlanTask)
+	return waitForBudget(w.Connector.SendPlan(ctx, job.Args.PlanTask))
 }
 
 // AutoCloseArgs closes a ticket Deskmate answered.
@@ -157,7 +173,7 @@ func (w *AutoCloseWorker) NextRetry(job *river.Job[AutoCloseArgs]) time.Time {
 
 // Work closes the ticket unless the customer wrote again.
 func (w *AutoCloseWorker) Work(ctx context.Context, job *river.Job[AutoCloseArgs]) error {
-	return w.Connector.AutoClose(ctx, job.Args.CloseTask)
+	return waitForBudget(w.Connector.AutoClose(ctx, job.Args.CloseTask))
 }
 
 // WidgetActionArgs runs a sidebar button's work.
@@ -191,7 +207,7 @@ func (w *WidgetActionWorker) NextRetry(job *river.Job[WidgetActionArgs]) time.Ti
 
 // Work posts the button's note.
 func (w *WidgetActionWorker) Work(ctx context.Context, job *river.Job[WidgetActionArgs]) error {
-	return w.Connector.RunWidgetAction(ctx, job.Args.WidgetTask)
+	return waitForBudget(w.Connector.RunWidgetAction(ctx, job.Args.WidgetTask))
 }
 
 // GorgiasMaintenanceArgs refreshes OAuth tokens and forgets old deliveries.

@@ -71,6 +71,8 @@ type guards struct {
 	web, model, gorgias *netguard.Guard
 	emulator            *gorgiastest.Emulator
 	publicURL           string
+	// db, when set, is used instead of a test database.
+	db *store.DB
 }
 
 // testDeps builds the server's dependencies the way the deskmate command
@@ -109,7 +111,10 @@ func testDeps(t testing.TB, db *store.DB, logger *slog.Logger, g guards) server.
 // reachable); mutate may change other dependencies first.
 func newAPI(t testing.TB, g guards, mutate ...func(*server.Deps)) *api {
 	t.Helper()
-	db := testdb.New(t)
+	db := g.db
+	if db == nil {
+		db = testdb.New(t)
+	}
 	logs := &lockedBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	deps := testDeps(t, db, logger, g)

@@ -257,6 +257,29 @@ func TestExcludedTagAndPauseLeaveTicketsAlone(t *testing.T) {
 	d.waitFor("a reply after resuming", func() bool { r, _ := d.fromDeskmate(paused.ID); return len(r) == 1 })
 }
 
+// The webhook endpoint keeps what it read of the connection for a moment;
+// a pause made through Deskmate applies to the very next delivery.
+func TestAWebhookSeesAPauseAtOnce(t *testing.T) {
+	d := newDesk(t, gorgiastest.Options{}, nil)
+	secret := d.secret(d.ws)
+	hook := "/gorgias/webhook/" + itoa(d.ws) + "/ticket-message-created"
+	jobs := func(ticketID int64) int {
+		var n int
+		require.NoError(t, d.a.db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM river_job
+			WHERE kind = 'gorgias_process_ticket' AND (args->>'ticket_id')::bigint = $1`, ticketID).Scan(&n))
+		return n
+	}
+	status, _ := d.post("POST", hook, secret, "application/json", webhookBody(1))
+	require.Equal(t, 200, status)
+	require.Equal(t, 1, jobs(1_000_001), "connected: the message is queued")
+
+	d.owner.must(200, "POST", wsPath(d.ws, "/gorgias/pause"), nil)
+	status, _ = d.post("POST", hook, secret, "application/json", webhookBody(2))
+	require.Equal(t, 200, status)
+	require.Equal(t, 1, d.events(1_000_002), "stored")
+	require.Zero(t, jobs(1_000_002), "paused: not queued")
+}
+
 func TestRateLimitStormsAndServerErrorsStillSendEveryReplyOnce(t *testing.T) {
 	d := newDesk(t, gorgiastest.Options{RateLimit: &gorgiastest.RateLimit{BasicRequests: 6, OAuthRequests: 12, Window: 2 * time.Second}}, nil)
 	d.a.startJobs()

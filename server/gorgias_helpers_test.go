@@ -15,6 +15,7 @@ import (
 	"github.com/deskmate/deskmate/gorgias/gorgiastest"
 	"github.com/deskmate/deskmate/internal/netguard"
 	"github.com/deskmate/deskmate/jobs"
+	"github.com/deskmate/deskmate/store"
 )
 
 // desk is Deskmate serving real HTTP, with its jobs worked, and a Gorgias
@@ -34,6 +35,12 @@ type desk struct {
 // workers; settings are merged over the defaults before connecting.
 func newDesk(t testing.TB, opts gorgiastest.Options, settings map[string]any) *desk {
 	t.Helper()
+	return newDeskOn(t, nil, opts, settings)
+}
+
+// newDeskOn is newDesk on the database given (nil: a test database).
+func newDeskOn(t testing.TB, db *store.DB, opts gorgiastest.Options, settings map[string]any) *desk {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	opts.Accounts = []gorgiastest.AccountOptions{{Domain: "acme", Bot: true}}
@@ -46,7 +53,7 @@ func newDesk(t testing.TB, opts gorgiastest.Options, settings map[string]any) *d
 	t.Cleanup(emu.Close)
 	guard, err := netguard.New(netguard.ParseAllowList(strings.TrimPrefix(emu.URL(), "http://")))
 	require.NoError(t, err)
-	a := newAPI(t, guards{gorgias: guard, emulator: emu, publicURL: "http://" + ln.Addr().String()})
+	a := newAPI(t, guards{gorgias: guard, emulator: emu, publicURL: "http://" + ln.Addr().String(), db: db})
 	go func() { _ = a.srv.Serve(ln) }()
 	t.Cleanup(func() { _ = a.srv.Shutdown(5 * time.Second) })
 	d := &desk{t: t, a: a, emu: emu, url: "http://" + ln.Addr().String()}

@@ -214,8 +214,13 @@ func TestDisconnectRemovesEverythingDeskmateCreated(t *testing.T) {
 	secret := d.secret(d.ws)
 	tk := d.write("jane@example.com", 0, "Hello")
 	d.settle()
+	hook := "/gorgias/webhook/" + itoa(d.ws) + "/ticket-message-created"
+	status, _ := d.post("POST", hook, secret, "application/json", webhookBody(1))
+	require.Equal(t, 200, status)
 
 	d.owner.must(200, "POST", wsPath(d.ws, "/gorgias/disconnect"), map[string]any{"purge": true}).JSON(t, &conn)
+	status, _ = d.post("POST", hook, secret, "application/json", webhookBody(2))
+	require.Equal(t, 401, status, "a webhook with the old secret is refused at once, though one was accepted a moment ago")
 	require.Equal(t, "disconnected", conn.Status)
 	widgets, err = d.emu.Widgets("acme")
 	require.NoError(t, err)
@@ -235,7 +240,7 @@ func TestDisconnectRemovesEverythingDeskmateCreated(t *testing.T) {
 		require.NotContains(t, v.Name, "Deskmate")
 	}
 	require.Zero(t, d.events(tk.ID), "purged")
-	status, _ := d.post("GET", "/gorgias/widget/"+itoa(d.ws)+"?ticket_id="+itoa(tk.ID), secret, "", nil)
+	status, _ = d.post("GET", "/gorgias/widget/"+itoa(d.ws)+"?ticket_id="+itoa(tk.ID), secret, "", nil)
 	require.Equal(t, 401, status, "the old secret opens nothing")
 }
 

@@ -45,6 +45,18 @@ func (e *StaleSchemaError) Error() string {
 		strings.Join(e.Pending, ", "))
 }
 
+// embeddedSettings tune the embedded PostgreSQL for Deskmate's writes: a
+// knowledge ingestion writes WAL in bursts (chunks, vectors, their
+// indexes), and a webhook's acknowledgement must not queue behind it. Room
+// for 16 MB of WAL in memory keeps backends from flushing WAL buffers
+// themselves, and fewer, spread-out checkpoints write fewer full pages.
+var embeddedSettings = map[string]string{
+	"wal_buffers":                  "16MB",
+	"max_wal_size":                 "2GB",
+	"checkpoint_timeout":           "15min",
+	"checkpoint_completion_target": "0.9",
+}
+
 // Open starts the embedded database when cfg has no DATABASE_URL, connects,
 // and migrates or checks the schema according to policy. On error everything
 // it started is stopped again.
@@ -63,6 +75,7 @@ func Open(ctx context.Context, cfg *config.Config, logger *slog.Logger, policy S
 			DataDir:     cfg.EmbeddedDBDir,
 			InstallRoot: cfg.PostgresDir,
 			Logger:      logger.With("component", "embedded_db"),
+			Settings:    embeddedSettings,
 		})
 		if err != nil {
 			return rt, err

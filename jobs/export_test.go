@@ -1,0 +1,4 @@
+package jobs
+
+// WaitForBudget is waitForBudget, for the tests.
+var WaitForBudget = waitForBudget
