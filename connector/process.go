@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 
 	"github.com/deskmate/deskmate/agent"
 	"github.com/deskmate/deskmate/automation"
@@ -20,7 +19,7 @@ func (s *Service) ProcessTicket(ctx context.Context, task TicketTask) error {
 	if err != nil || c.Status != "connected" {
 		return err // paused or disconnected since: nothing to do
 	}
-	cause := "m" + strconv.FormatInt(task.MessageID, 10)
+	cause := MessageCause(task.MessageID)
 	// A job run again after its decision was taken carries the stored plan
 	// out instead of deciding again.
 	if done, err := store.GorgiasActionsOfCause(ctx, s.db.Pool, task.WorkspaceID, task.TicketID, cause); err != nil {

@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
 	"time"
 
@@ -46,6 +47,13 @@ func waitForBudget(err error) error {
 	return river.JobSnooze(d + rand.N(d/10+time.Second))
 }
 
+// lastAttempt says whether a ticket job's failure is final: River will not
+// run it again, so what it was to carry out has failed.
+func lastAttempt(job *rivertype.JobRow, err error) bool {
+	var snooze *river.JobSnoozeError
+	return err != nil && !errors.As(err, &snooze) && job.Attempt >= job.MaxAttempts
+}
+
 // pendingStates are the states in which a job still has to run.
 var pendingStates = []rivertype.JobState{rivertype.JobStateAvailable, rivertype.JobStatePending,
 	rivertype.JobStateRetryable, rivertype.JobStateScheduled}
@@ -82,7 +90,11 @@ func (w *ProcessTicketWorker) NextRetry(job *river.Job[ProcessTicketArgs]) time.
 
 // Work answers the message.
 func (w *ProcessTicketWorker) Work(ctx context.Context, job *river.Job[ProcessTicketArgs]) error {
-	return waitForBudget(w.Connector.ProcessTicket(ctx, job.Args.TicketTask))
+	err := waitForBudget(w.Connector.ProcessTicket(ctx, job.Args.TicketTask))
+	if lastAttempt(job.JobRow, err) {
+		w.Connector.GiveUp(ctx, job.Args.WorkspaceID, job.Args.TicketID, connector.MessageCause(job.Args.MessageID), err)
+	}
+	return err
 }
 
 // CheckTicketArgs looks at a ticket an agent changed.
@@ -143,7 +155,11 @@ func (w *SendPlanWorker) NextRetry(job *river.Job[SendPlanArgs]) time.Time {
 
 // Work sends the plan unless an agent stepped in.
 func (w *SendPlanWorker) Work(ctx context.Context, job *river.Job[SendPlanArgs]) error {
-	return waitForBudget(w.Connector.SendPlan(ctx, job.Args.PlanTask))
+	err := waitForBudget(w.Connector.SendPlan(ctx, job.Args.PlanTask))
+	if lastAttempt(job.JobRow, err) {
+		w.Connector.GiveUp(ctx, job.Args.WorkspaceID, job.Args.TicketID, job.Args.Cause, err)
+	}
+	return err
 }
 
 // AutoCloseArgs closes a ticket Deskmate answered.
@@ -207,7 +223,11 @@ func (w *WidgetActionWorker) NextRetry(job *river.Job[WidgetActionArgs]) time.Ti
 
 // Work posts the button's note.
 func (w *WidgetActionWorker) Work(ctx context.Context, job *river.Job[WidgetActionArgs]) error {
-	return waitForBudget(w.Connector.RunWidgetAction(ctx, job.Args.WidgetTask))
+	err := waitForBudget(w.Connector.RunWidgetAction(ctx, job.Args.WidgetTask))
+	if lastAttempt(job.JobRow, err) {
+		w.Connector.GiveUp(ctx, job.Args.WorkspaceID, job.Args.TicketID, job.Args.Cause, err)
+	}
+	return err
 }
 
 // GorgiasMaintenanceArgs refreshes OAuth tokens and forgets old deliveries.

@@ -6,10 +6,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 	"github.com/stretchr/testify/require"
 
 	"github.com/deskmate/deskmate/gorgias"
 	"github.com/deskmate/deskmate/gorgias/gorgiastest"
+	"github.com/deskmate/deskmate/jobs"
 )
 
 // The connector end to end: the emulator delivers webhooks to Deskmate's
@@ -278,6 +281,53 @@ func TestAWebhookSeesAPauseAtOnce(t *testing.T) {
 	require.Equal(t, 200, status)
 	require.Equal(t, 1, d.events(1_000_002), "stored")
 	require.Zero(t, jobs(1_000_002), "paused: not queued")
+}
+
+// A ticket job that fails for the last time marks what it could not carry
+// out failed, with the error, instead of leaving it pending for ever;
+// before its last attempt the actions stay pending for the retry.
+func TestAReplyThatCannotBeSentIsMarkedFailedAfterTheLastAttempt(t *testing.T) {
+	d := newDesk(t, gorgiastest.Options{}, nil)
+	ctx := context.Background()
+	// Nothing to answer from: the agent hands over with a final reply.
+	tk := d.write("new.customer@example.com", 0, "Can you help me with something odd?")
+	require.NoError(t, d.emu.Flush(ctx))
+	var args jobs.ProcessTicketArgs
+	require.NoError(t, d.a.db.Pool.QueryRow(ctx, `SELECT args FROM river_job
+		WHERE kind = 'gorgias_process_ticket' AND (args->>'ticket_id')::bigint = $1`, tk.ID).Scan(&args))
+	d.emu.InjectFault(gorgiastest.Fault{Method: "POST", Path: "/api/tickets/*/messages", Count: 1000, Status: 500})
+	w := &jobs.ProcessTicketWorker{Connector: d.a.deps.Connector}
+	work := func(attempt int) error {
+		return w.Work(ctx, &river.Job[jobs.ProcessTicketArgs]{JobRow: &rivertype.JobRow{Attempt: attempt, MaxAttempts: 20}, Args: args})
+	}
+	statuses := func() map[string]string {
+		out := map[string]string{}
+		rows, err := d.a.db.Pool.Query(ctx, `SELECT action, status, coalesce(detail->>'failed', '') FROM gorgias_actions WHERE ticket_id = $1`, tk.ID)
+		require.NoError(t, err)
+		defer rows.Close()
+		for rows.Next() {
+			var action, status, failed string
+			require.NoError(t, rows.Scan(&action, &status, &failed))
+			out[action] = status
+			if failed != "" {
+				require.Contains(t, failed, "500", "the error is kept")
+			}
+		}
+		require.NoError(t, rows.Err())
+		return out
+	}
+
+	require.Error(t, work(1))
+	before := statuses()
+	require.Equal(t, "pending", before["message"], "retried later: %v", before)
+	require.Error(t, work(20))
+	after := statuses()
+	require.Equal(t, "failed", after["message"], "%v", after)
+	for action, status := range after {
+		require.NotEqual(t, "pending", status, "%s is not left pending", action)
+	}
+	replies, _ := d.fromDeskmate(tk.ID)
+	require.Empty(t, replies)
 }
 
 func TestRateLimitStormsAndServerErrorsStillSendEveryReplyOnce(t *testing.T) {

@@ -186,6 +186,14 @@ func FinishGorgiasAction(ctx context.Context, q Querier, id int64, status string
 		id, status, messageID, detail)))
 }
 
+// FailPendingGorgiasActions marks a cause's actions that are still
+// pending failed, with detail merged in, and says how many there were.
+func FailPendingGorgiasActions(ctx context.Context, q Querier, workspaceID, ticketID int64, cause string, detail json.RawMessage) (int64, error) {
+	tag, err := q.Exec(ctx, `UPDATE gorgias_actions SET status = 'failed', detail = detail || $4, done_at = now()
+		WHERE workspace_id = $1 AND ticket_id = $2 AND cause = $3 AND status = 'pending'`, workspaceID, ticketID, cause, detail)
+	return tag.RowsAffected(), wrap("fail gorgias actions", err)
+}
+
 // GorgiasActions lists a workspace's latest actions, for a ticket when
 // ticketID is not 0.
 func GorgiasActions(ctx context.Context, q Querier, workspaceID, ticketID int64, limit int) ([]GorgiasAction, error) {
