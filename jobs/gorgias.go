@@ -47,11 +47,17 @@ func waitForBudget(err error) error {
 	return river.JobSnooze(d + rand.N(d/10+time.Second))
 }
 
-// lastAttempt says whether a ticket job's failure is final: River will not
-// run it again, so what it was to carry out has failed.
-func lastAttempt(job *rivertype.JobRow, err error) bool {
+// ticketOutcome is what River does after a ticket job's work that carries
+// out the actions of cause: Gorgias' budget becomes a snooze
+// (waitForBudget), and a failure on the last attempt marks the actions
+// still pending failed, since nothing will carry them out any more.
+func ticketOutcome(ctx context.Context, c *connector.Service, job *rivertype.JobRow, workspaceID, ticketID int64, cause string, err error) error {
+	err = waitForBudget(err)
 	var snooze *river.JobSnoozeError
-	return err != nil && !errors.As(err, &snooze) && job.Attempt >= job.MaxAttempts
+	if err != nil && !errors.As(err, &snooze) && job.Attempt >= job.MaxAttempts {
+		c.GiveUp(ctx, workspaceID, ticketID, cause, err)
+	}
+	return err
 }
 
 // pendingStates are the states in which a job still has to run.
@@ -90,11 +96,9 @@ func (w *ProcessTicketWorker) NextRetry(job *river.Job[ProcessTicketArgs]) time.
 
 // Work answers the message.
 func (w *ProcessTicketWorker) Work(ctx context.Context, job *river.Job[ProcessTicketArgs]) error {
-	err := waitForBudget(w.Connector.ProcessTicket(ctx, job.Args.TicketTask))
-	if lastAttempt(job.JobRow, err) {
-		w.Connector.GiveUp(ctx, job.Args.WorkspaceID, job.Args.TicketID, connector.MessageCause(job.Args.MessageID), err)
-	}
-	return err
+	err := w.Connector.ProcessTicket(ctx, job.Args.TicketTask)
+	return ticketOutcome(ctx, w.Connector, job.JobRow, job.Args.WorkspaceID, job.Args.TicketID,
+		connector.MessageCause(job.Args.MessageID), err)
 }
 
 // CheckTicketArgs looks at a ticket an agent changed.
@@ -155,11 +159,8 @@ func (w *SendPlanWorker) NextRetry(job *river.Job[SendPlanArgs]) time.Time {
 
 // Work sends the plan unless an agent stepped in.
 func (w *SendPlanWorker) Work(ctx context.Context, job *river.Job[SendPlanArgs]) error {
-	err := waitForBudget(w.Connector.SendPlan(ctx, job.Args.PlanTask))
-	if lastAttempt(job.JobRow, err) {
-		w.Connector.GiveUp(ctx, job.Args.WorkspaceID, job.Args.TicketID, job.Args.Cause, err)
-	}
-	return err
+	err := w.Connector.SendPlan(ctx, job.Args.PlanTask)
+	return ticketOutcome(ctx, w.Connector, job.JobRow, job.Args.WorkspaceID, job.Args.TicketID, job.Args.Cause, err)
 }
 
 // AutoCloseArgs closes a ticket Deskmate answered.
@@ -223,11 +224,8 @@ func (w *WidgetActionWorker) NextRetry(job *river.Job[WidgetActionArgs]) time.Ti
 
 // Work posts the button's note.
 func (w *WidgetActionWorker) Work(ctx context.Context, job *river.Job[WidgetActionArgs]) error {
-	err := waitForBudget(w.Connector.RunWidgetAction(ctx, job.Args.WidgetTask))
-	if lastAttempt(job.JobRow, err) {
-		w.Connector.GiveUp(ctx, job.Args.WorkspaceID, job.Args.TicketID, job.Args.Cause, err)
-	}
-	return err
+	err := w.Connector.RunWidgetAction(ctx, job.Args.WidgetTask)
+	return ticketOutcome(ctx, w.Connector, job.JobRow, job.Args.WorkspaceID, job.Args.TicketID, job.Args.Cause, err)
 }
 
 // GorgiasMaintenanceArgs refreshes OAuth tokens and forgets old deliveries.

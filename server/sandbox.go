@@ -3,11 +3,23 @@ package server
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/deskmate/deskmate/account"
+
 	"github.com/deskmate/deskmate/gorgias/gorgiastest"
 )
 
 // The sandbox: a workspace connected to Deskmate's in-memory Gorgias, and
 // the inbox where a person plays its customers and agents.
+
+// ticketCall is who calls and about which sandbox ticket.
+func ticketCall(c *fiber.Ctx) (account.Actor, int64, error) {
+	actor, err := actorOf(c)
+	if err != nil {
+		return actor, 0, err
+	}
+	id, err := idParam(c, "ticket_id")
+	return actor, id, err
+}
 
 func (s *Server) sandboxStatus(c *fiber.Ctx) error {
 	p, err := principal(c)
@@ -86,11 +98,7 @@ func (s *Server) sandboxWrite(c *fiber.Ctx) error {
 }
 
 func (s *Server) sandboxReply(c *fiber.Ctx) error {
-	actor, err := actorOf(c)
-	if err != nil {
-		return err
-	}
-	id, err := idParam(c, "ticket_id")
+	actor, id, err := ticketCall(c)
 	if err != nil {
 		return err
 	}
@@ -111,11 +119,7 @@ func (s *Server) sandboxReply(c *fiber.Ctx) error {
 }
 
 func (s *Server) sandboxTags(c *fiber.Ctx) error {
-	actor, err := actorOf(c)
-	if err != nil {
-		return err
-	}
-	id, err := idParam(c, "ticket_id")
+	actor, id, err := ticketCall(c)
 	if err != nil {
 		return err
 	}
@@ -133,11 +137,7 @@ func (s *Server) sandboxTags(c *fiber.Ctx) error {
 }
 
 func (s *Server) sandboxAssign(c *fiber.Ctx) error {
-	actor, err := actorOf(c)
-	if err != nil {
-		return err
-	}
-	id, err := idParam(c, "ticket_id")
+	actor, id, err := ticketCall(c)
 	if err != nil {
 		return err
 	}
@@ -154,11 +154,7 @@ func (s *Server) sandboxAssign(c *fiber.Ctx) error {
 }
 
 func (s *Server) sandboxClose(c *fiber.Ctx) error {
-	actor, err := actorOf(c)
-	if err != nil {
-		return err
-	}
-	id, err := idParam(c, "ticket_id")
+	actor, id, err := ticketCall(c)
 	if err != nil {
 		return err
 	}
@@ -169,11 +165,7 @@ func (s *Server) sandboxClose(c *fiber.Ctx) error {
 }
 
 func (s *Server) sandboxWidget(c *fiber.Ctx) error {
-	actor, err := actorOf(c)
-	if err != nil {
-		return err
-	}
-	id, err := idParam(c, "ticket_id")
+	actor, id, err := ticketCall(c)
 	if err != nil {
 		return err
 	}
@@ -185,11 +177,7 @@ func (s *Server) sandboxWidget(c *fiber.Ctx) error {
 }
 
 func (s *Server) sandboxClick(c *fiber.Ctx) error {
-	actor, err := actorOf(c)
-	if err != nil {
-		return err
-	}
-	id, err := idParam(c, "ticket_id")
+	actor, id, err := ticketCall(c)
 	if err != nil {
 		return err
 	}
