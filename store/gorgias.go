@@ -134,14 +134,6 @@ func DeleteGorgiasEventsBefore(ctx context.Context, q Querier, t time.Time) (int
 	return tag.RowsAffected(), wrap("delete gorgias events", err)
 }
 
-// CountGorgiasEvents counts a workspace's stored deliveries for a ticket.
-func CountGorgiasEvents(ctx context.Context, q Querier, workspaceID, ticketID int64) (int, error) {
-	var n int
-	err := q.QueryRow(ctx, `SELECT count(*) FROM gorgias_events WHERE workspace_id = $1 AND ticket_id = $2`,
-		workspaceID, ticketID).Scan(&n)
-	return n, wrap("count gorgias events", err)
-}
-
 // GorgiasAction is one thing Deskmate does to a ticket because of one
 // cause (a customer message, a widget call).
 type GorgiasAction struct {
