@@ -225,7 +225,7 @@ func (d *desk) trainAutomationsWithWorker() {
 // client talks to the emulator's acme account as an admin would.
 func (d *desk) client() *gorgias.Client {
 	d.t.Helper()
-	c, err := gorgias.New(gorgias.Options{BaseURL: d.acme.BaseURL, Auth: gorgias.BasicAuth{Email: d.acme.Email, APIKey: d.acme.APIKey}})
+	c, err := d.acme.Client()
 	require.NoError(d.t, err)
 	return c
 }

@@ -62,13 +62,8 @@ func postCustomer(c *call) {
 
 // putCustomerData replaces the customer's data (→ 202).
 func putCustomerData(c *call) {
-	id, ok := c.id("id")
+	cu, ok := byID(c, c.a.customers)
 	if !ok {
-		return
-	}
-	cu, found := c.a.customers[id]
-	if !found {
-		c.notFound()
 		return
 	}
 	var in struct {
@@ -83,6 +78,6 @@ func putCustomerData(c *call) {
 	}
 	cu.Data = in.Data
 	cu.UpdatedDatetime = now()
-	c.a.event("customer-updated", "Customer", id, c.userID, map[string]any{"data": in.Data})
-	c.json(http.StatusAccepted, c.a.customerOut(id))
+	c.a.event("customer-updated", "Customer", cu.ID, c.userID, map[string]any{"data": in.Data})
+	c.json(http.StatusAccepted, c.a.customerOut(cu.ID))
 }

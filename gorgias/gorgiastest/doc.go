@@ -7,8 +7,7 @@
 //	if err := emu.Start(); err != nil { … }
 //	defer emu.Close()
 //	acme, _ := emu.Account("acme")
-//	c, _ := gorgias.New(gorgias.Options{BaseURL: emu.BaseURL("acme"),
-//		Auth: gorgias.BasicAuth{Email: acme.Email, APIKey: acme.APIKey}})
+//	c, _ := acme.Client() // or gorgias.New with acme.BaseURL and its API key
 //
 // Accounts live under path prefixes: /acme/api/… and
 // /acme/oauth/{authorize,token,revoke}. Basic auth takes the account's admin

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/deskmate/deskmate/gorgias"
 )
 
 // Options configure an Emulator. The zero value gives one account, "acme",
@@ -322,6 +324,15 @@ type AccountInfo struct {
 	BotUserID          int64 // 0 without AccountOptions.Bot
 	EmailIntegrationID int64
 	SupportAddress     string
+}
+
+// Client returns a client of the account, signed in with its admin's API
+// key. Its budget is far above Gorgias' own (40 calls per 20 s), which
+// would only slow tests down; the emulator still enforces the limits it was
+// given.
+func (a AccountInfo) Client() (*gorgias.Client, error) {
+	return gorgias.New(gorgias.Options{BaseURL: a.BaseURL, Auth: gorgias.BasicAuth{Email: a.Email, APIKey: a.APIKey},
+		Limiter: gorgias.NewLimiter(1000, time.Second)})
 }
 
 // Account describes an account, or false when there is none by that name.

@@ -25,16 +25,7 @@ func listIntegrations(c *call) {
 }
 
 func (c *call) integration() (*integration, bool) {
-	id, ok := c.id("id")
-	if !ok {
-		return nil, false
-	}
-	i, found := c.a.integrations[id]
-	if !found {
-		c.notFound()
-		return nil, false
-	}
-	return i, true
+	return byID(c, c.a.integrations)
 }
 
 func getIntegration(c *call) {

@@ -161,6 +161,22 @@ func (c *call) id(name string) (int64, bool) {
 	return id, true
 }
 
+// byID finds the record the path's {id} names; a malformed or unknown id
+// is answered 404.
+func byID[T any](c *call, records map[int64]T) (T, bool) {
+	var zero T
+	id, ok := c.id("id")
+	if !ok {
+		return zero, false
+	}
+	r, found := records[id]
+	if !found {
+		c.notFound()
+		return zero, false
+	}
+	return r, true
+}
+
 // apiError is a failed operation, written as Gorgias' error body.
 type apiError struct {
 	status int

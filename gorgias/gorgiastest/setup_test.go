@@ -29,10 +29,7 @@ func newSetup(t *testing.T, opts gorgiastest.Options) setup {
 	t.Cleanup(emu.Close)
 	acme, ok := emu.Account("acme")
 	require.True(t, ok)
-	c, err := gorgias.New(gorgias.Options{
-		BaseURL: acme.BaseURL, Auth: gorgias.BasicAuth{Email: acme.Email, APIKey: acme.APIKey},
-		Limiter: gorgias.NewLimiter(1000, time.Second),
-	})
+	c, err := acme.Client()
 	require.NoError(t, err)
 	return setup{emu: emu, acme: acme, c: c, ctx: context.Background()}
 }

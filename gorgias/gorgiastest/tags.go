@@ -25,16 +25,9 @@ func listTags(c *call) {
 }
 
 func getTag(c *call) {
-	id, ok := c.id("id")
-	if !ok {
-		return
+	if t, ok := byID(c, c.a.tags); ok {
+		c.json(http.StatusOK, t)
 	}
-	t, found := c.a.tags[id]
-	if !found {
-		c.notFound()
-		return
-	}
-	c.json(http.StatusOK, t)
 }
 
 func postTag(c *call) {

@@ -69,16 +69,7 @@ func filterTags(filters string) []string {
 }
 
 func (c *call) ticket() (*ticket, bool) {
-	id, ok := c.id("id")
-	if !ok {
-		return nil, false
-	}
-	t, found := c.a.tickets[id]
-	if !found {
-		c.notFound()
-		return nil, false
-	}
-	return t, true
+	return byID(c, c.a.tickets)
 }
 
 func getTicket(c *call) {

@@ -30,16 +30,9 @@ func listUsers(c *call) {
 }
 
 func getUser(c *call) {
-	id, ok := c.id("id")
-	if !ok {
-		return
+	if u, ok := byID(c, c.a.users); ok {
+		c.json(http.StatusOK, u)
 	}
-	u, found := c.a.users[id]
-	if !found {
-		c.notFound()
-		return
-	}
-	c.json(http.StatusOK, u)
 }
 
 // humanRoles are the roles a user can be created with through the API.
@@ -79,14 +72,7 @@ func listTeams(c *call) {
 }
 
 func getTeam(c *call) {
-	id, ok := c.id("id")
-	if !ok {
-		return
+	if t, ok := byID(c, c.a.teams); ok {
+		c.json(http.StatusOK, t)
 	}
-	t, found := c.a.teams[id]
-	if !found {
-		c.notFound()
-		return
-	}
-	c.json(http.StatusOK, t)
 }

@@ -17,16 +17,7 @@ func listViews(c *call) {
 }
 
 func (c *call) view() (*gorgias.View, bool) {
-	id, ok := c.id("id")
-	if !ok {
-		return nil, false
-	}
-	v, found := c.a.views[id]
-	if !found {
-		c.notFound()
-		return nil, false
-	}
-	return v, true
+	return byID(c, c.a.views)
 }
 
 func getView(c *call) {

@@ -21,16 +21,7 @@ func listWidgets(c *call) {
 }
 
 func (c *call) widget() (*gorgias.Widget, bool) {
-	id, ok := c.id("id")
-	if !ok {
-		return nil, false
-	}
-	w, found := c.a.widgets[id]
-	if !found {
-		c.notFound()
-		return nil, false
-	}
-	return w, true
+	return byID(c, c.a.widgets)
 }
 
 func getWidget(c *call) {

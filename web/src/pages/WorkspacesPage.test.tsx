@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { slugify } from '../api/workspaces';
 import { jsonResponse, renderApp } from '../test/render';
 import { WORKSPACE_ID, errorResponse, fakeServer, sessionAs } from '../test/server';
-import { gorgiasSubdomain } from './WorkspacesPage';
+import { gorgiasSubdomain } from '../components/GorgiasDomainField';
 
 const ACME = {
   id: WORKSPACE_ID,

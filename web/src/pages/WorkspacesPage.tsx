@@ -11,6 +11,7 @@ import {
   type Workspace,
 } from '../api/workspaces';
 import { Badge } from '../components/Badge';
+import { GorgiasDomainField, gorgiasSubdomain } from '../components/GorgiasDomainField';
 import { Field, FormError, errorText, formErrors } from '../components/Form';
 import { PageHeader } from '../components/PageHeader';
 import { TagInput, withPendingTag } from '../components/TagInput';
@@ -19,16 +20,6 @@ import { useSessionState } from '../session';
 import { useCurrentWorkspace } from '../workspace';
 
 const FIELDS = ['name', 'slug', 'gorgias_domain', 'managed_tags'] as const;
-
-/** The Gorgias subdomain from what was typed: `acme` from "acme", "acme.gorgias.com" or "https://acme.gorgias.com/". */
-export function gorgiasSubdomain(value: string): string {
-  return value
-    .trim()
-    .toLowerCase()
-    .replace(/^https?:\/\//, '')
-    .replace(/\/.*$/, '')
-    .replace(/\.gorgias\.com$/, '');
-}
 
 function NewWorkspaceForm({ onCreated, onCancel }: { onCreated: (workspace: Workspace) => void; onCancel: () => void }) {
   const [name, setName] = useState('');
@@ -97,26 +88,7 @@ function NewWorkspaceForm({ onCreated, onCancel }: { onCreated: (workspace: Work
               />
             )}
           </Field>
-          <Field
-            label="Gorgias domain"
-            hint={
-              <>
-                The account subdomain: <code>acme</code> for acme.gorgias.com. Optional.
-              </>
-            }
-            error={errors.fields.gorgias_domain}
-          >
-            {(control) => (
-              <input
-                {...control}
-                className="input"
-                type="text"
-                autoComplete="off"
-                value={domain}
-                onChange={(event) => setDomain(event.target.value)}
-              />
-            )}
-          </Field>
+          <GorgiasDomainField value={domain} onChange={setDomain} error={errors.fields.gorgias_domain} optional />
           <Field
             label="Managed tags"
             hint="Tickets with these Gorgias tags belong to this workspace. Press Enter or a comma after each tag."

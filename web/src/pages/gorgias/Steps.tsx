@@ -16,7 +16,7 @@ import {
 } from '../../api/gorgias';
 import { Field, FormError, ReadOnlyNote, SavedNote, errorText, formErrors } from '../../components/Form';
 import { QueryState } from '../../components/QueryState';
-import { gorgiasSubdomain } from '../WorkspacesPage';
+import { GorgiasDomainField, gorgiasSubdomain } from '../../components/GorgiasDomainField';
 import { SecretField } from '../settings/SecretField';
 
 /** One numbered step of the connect flow. */
@@ -98,26 +98,7 @@ function CredentialsForm({
     <>
       <form className="form" aria-label="Gorgias credentials" onSubmit={onSubmit} noValidate>
         <fieldset className="form__fieldset" disabled={!canEdit}>
-          <Field
-            label="Gorgias domain"
-            hint={
-              <>
-                The account subdomain: <code>acme</code> for acme.gorgias.com.
-              </>
-            }
-            error={errors.fields.domain}
-          >
-            {(control) => (
-              <input
-                {...control}
-                className="input"
-                type="text"
-                autoComplete="off"
-                value={domain}
-                onChange={(event) => setDomain(event.target.value)}
-              />
-            )}
-          </Field>
+          <GorgiasDomainField value={domain} onChange={setDomain} error={errors.fields.domain} />
           <Field label="API user email" hint="The Gorgias user the API key belongs to." error={errors.fields.api_user}>
             {(control) => (
               <input

@@ -17,7 +17,7 @@ import { TagInput, withPendingTag } from '../../components/TagInput';
 import { canAdminister } from '../../roles';
 import { useSessionState } from '../../session';
 import { useCurrentWorkspace } from '../../workspace';
-import { gorgiasSubdomain } from '../WorkspacesPage';
+import { GorgiasDomainField, gorgiasSubdomain } from '../../components/GorgiasDomainField';
 
 const WORKSPACE_FIELDS = ['name', 'gorgias_domain', 'managed_tags'] as const;
 
@@ -79,26 +79,7 @@ function WorkspaceForm({ workspace, canEdit }: { workspace: Workspace; canEdit: 
               />
             )}
           </Field>
-          <Field
-            label="Gorgias domain"
-            hint={
-              <>
-                The account subdomain: <code>acme</code> for acme.gorgias.com.
-              </>
-            }
-            error={errors.fields.gorgias_domain}
-          >
-            {(control) => (
-              <input
-                {...control}
-                className="input"
-                type="text"
-                autoComplete="off"
-                value={domain}
-                onChange={(event) => setDomain(event.target.value)}
-              />
-            )}
-          </Field>
+          <GorgiasDomainField value={domain} onChange={setDomain} error={errors.fields.gorgias_domain} />
           <Field
             label="Managed tags"
             hint="Tickets with these Gorgias tags belong to this workspace."
