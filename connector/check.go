@@ -22,12 +22,7 @@ func (s *Service) CheckTicket(ctx context.Context, task TicketTask) error {
 	if err != nil || c.Status != "connected" || c.BotUserID == nil {
 		return err
 	}
-	key := conversationKey(task.TicketID)
-	conv, err := store.ConversationByKey(ctx, s.db.Pool, task.WorkspaceID, key)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && conv.State == "bot") {
-		return nil
-	}
-	if err != nil {
+	if handed, err := s.handedOver(ctx, task.WorkspaceID, task.TicketID); err != nil || !handed {
 		return err
 	}
 	cl, err := s.client(ctx, c)
@@ -41,31 +36,44 @@ func (s *Service) CheckTicket(ctx context.Context, task TicketTask) error {
 	if err != nil {
 		return s.noteError(ctx, task.WorkspaceID, err)
 	}
-	actor := systemActor(task.WorkspaceID)
-	tags, err := s.automations.TagConfig(ctx, actor)
-	if err != nil {
+	tags, err := s.automations.TagConfig(ctx, systemActor(task.WorkspaceID))
+	if err != nil || !givenBack(t, c, tags) {
 		return err
 	}
-	return s.returnIfGivenBack(ctx, t, c, tags)
+	return s.returnToBot(ctx, c.WorkspaceID, t.ID)
 }
 
 // returnIfGivenBack gives a handed-over conversation back to Deskmate when
-// the ticket no longer has the agent-required tag and is assigned to the
-// bot user.
+// an agent gave its ticket back (givenBack).
 func (s *Service) returnIfGivenBack(ctx context.Context, t gorgias.Ticket, c store.GorgiasConnection, tags automation.TagConfig) error {
-	if c.BotUserID == nil || t.HasTag(systemTag(tags, "agent_required")) || t.AssigneeUser == nil || t.AssigneeUser.ID != *c.BotUserID {
+	if !givenBack(t, c, tags) {
 		return nil
 	}
-	key := conversationKey(t.ID)
-	conv, err := store.ConversationByKey(ctx, s.db.Pool, c.WorkspaceID, key)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && conv.State == "bot") {
-		return nil
-	}
-	if err != nil {
+	if handed, err := s.handedOver(ctx, c.WorkspaceID, t.ID); err != nil || !handed {
 		return err
 	}
-	if err := s.agent.ReturnToBot(ctx, systemActor(c.WorkspaceID), key); err != nil {
+	return s.returnToBot(ctx, c.WorkspaceID, t.ID)
+}
+
+// givenBack says whether the ticket no longer has the agent-required tag
+// and is assigned to the bot user.
+func givenBack(t gorgias.Ticket, c store.GorgiasConnection, tags automation.TagConfig) bool {
+	return c.BotUserID != nil && !t.HasTag(systemTag(tags, "agent_required")) && t.AssigneeUser != nil &&
+		t.AssigneeUser.ID == *c.BotUserID
+}
+
+// handedOver says whether Deskmate handed the ticket's conversation over
+// (or suspended it) and does not have it back yet.
+func (s *Service) handedOver(ctx context.Context, workspaceID, ticketID int64) (bool, error) {
+	conv, err := s.agent.ConversationState(ctx, systemActor(workspaceID), conversationKey(ticketID))
+	return err == nil && conv.State != "bot", err
+}
+
+// returnToBot gives the ticket's conversation back to Deskmate and says so
+// on the ticket's record.
+func (s *Service) returnToBot(ctx context.Context, workspaceID, ticketID int64) error {
+	if err := s.agent.ReturnToBot(ctx, systemActor(workspaceID), conversationKey(ticketID)); err != nil {
 		return err
 	}
-	return store.NoteGorgiasDecision(ctx, s.db.Pool, c.WorkspaceID, t.ID, nil, "returned", "an agent gave the ticket back to Deskmate")
+	return store.NoteGorgiasDecision(ctx, s.db.Pool, workspaceID, ticketID, nil, "returned", "an agent gave the ticket back to Deskmate")
 }

@@ -29,7 +29,7 @@ func (s *Service) carryOut(ctx context.Context, workspaceID, ticketID int64, cau
 			if err != nil {
 				return err
 			}
-			if _, err := store.ClaimGorgiasAction(ctx, tx, store.GorgiasAction{WorkspaceID: workspaceID, TicketID: ticketID,
+			if err := store.ClaimGorgiasAction(ctx, tx, store.GorgiasAction{WorkspaceID: workspaceID, TicketID: ticketID,
 				Cause: cause, Action: st.Action, ExternalID: externalID(ticketID, cause, st.Action), RunID: &runID,
 				Detail: detail}); err != nil {
 				return err

@@ -2,11 +2,11 @@ package connector
 
 import (
 	"context"
-	"crypto/sha256"
 	"crypto/subtle"
 	"sync"
 	"time"
 
+	"github.com/deskmate/deskmate/account"
 	"github.com/deskmate/deskmate/store"
 	"github.com/jackc/pgx/v5"
 )
@@ -85,8 +85,8 @@ func (h *hookCache) noteDue(workspaceID int64, now time.Time) bool {
 
 // secretMatches compares a secret with a stored hash in constant time.
 func secretMatches(hash []byte, secret string) bool {
-	got := sha256.Sum256([]byte(secret))
-	return secret != "" && len(hash) == len(got) && subtle.ConstantTimeCompare(hash, got[:]) == 1
+	got := account.HashToken(secret)
+	return secret != "" && len(hash) == len(got) && subtle.ConstantTimeCompare(hash, got) == 1
 }
 
 // hookConnection authenticates a webhook: the workspace's connection and
@@ -97,12 +97,13 @@ func (s *Service) hookConnection(ctx context.Context, workspaceID int64, secret 
 		return e.conn, e.set, nil
 	}
 	read := time.Now()
-	c, set, err := s.connection(ctx, s.db.Pool, workspaceID)
+	c, err := s.Authenticate(ctx, workspaceID, secret)
+	if err != nil {
+		return c, Settings{}, err
+	}
+	set, err := decodeSettings(c.Settings)
 	if err != nil {
 		return c, set, err
-	}
-	if !secretMatches(c.WebhookSecretHash, secret) {
-		return c, set, ErrBadSecret
 	}
 	s.hooks.put(workspaceID, hookEntry{conn: c, set: set, read: read})
 	return c, set, nil

@@ -2,7 +2,6 @@ package connector
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -85,7 +84,7 @@ func (s *Service) Connect(ctx context.Context, actor account.Actor) (Connection,
 		if err := s.workspaces.StoreSecret(ctx, tx, actor.WorkspaceID, workspace.SecretGorgiasWebhook, secret); err != nil {
 			return err
 		}
-		h := sha256.Sum256([]byte(secret))
+		h := account.HashToken(secret)
 		c.WebhookSecretHash, c.Status = h[:], "connected"
 		if c.Installed, err = json.Marshal(inst); err != nil {
 			return err
@@ -178,22 +177,14 @@ func (s *Service) installTags(ctx context.Context, cl *gorgias.Client, tags auto
 
 // agentViews are the ticket lists agents use to find what needs them.
 func agentViews(tags automation.TagConfig) []gorgias.View {
-	name := func(key string) string {
-		for _, t := range tags.System {
-			if t.Key == key {
-				return t.Name
-			}
-		}
-		return automation.DefaultSystemTagName(key)
-	}
 	view := func(title, slug, tag string) gorgias.View {
 		return gorgias.View{Name: title, Slug: slug, Type: "ticket-list", Visibility: "public",
 			Filters: "containsAny(ticket.tags.name, ['" + tag + "'])", OrderBy: "updated_datetime", OrderDir: "desc"}
 	}
 	return []gorgias.View{
-		view("Agent required (Deskmate)", "deskmate-agent-required", name("agent_required")),
-		view("Agent check recommended (Deskmate)", "deskmate-agent-check", name("agent_check_recommended")),
-		view("Resolved by Deskmate", "deskmate-resolved", name("closed_by_ai")),
+		view("Agent required (Deskmate)", "deskmate-agent-required", systemTag(tags, "agent_required")),
+		view("Agent check recommended (Deskmate)", "deskmate-agent-check", systemTag(tags, "agent_check_recommended")),
+		view("Resolved by Deskmate", "deskmate-resolved", systemTag(tags, "closed_by_ai")),
 	}
 }
 

@@ -146,38 +146,45 @@ var refreshLocks sync.Map
 // refreshBefore (or always, with force). An uninstalled app (invalid_grant)
 // pauses the connection and says why on the Gorgias page.
 func (s *Service) RefreshToken(ctx context.Context, workspaceID int64, force bool) error {
+	_, err := s.refreshToken(ctx, workspaceID, force)
+	return err
+}
+
+// refreshToken is RefreshToken; it also says until when the access token
+// is valid (nil when the connection does not use OAuth).
+func (s *Service) refreshToken(ctx context.Context, workspaceID int64, force bool) (*time.Time, error) {
 	mu, _ := refreshLocks.LoadOrStore(workspaceID, &sync.Mutex{})
 	mu.(*sync.Mutex).Lock()
 	defer mu.(*sync.Mutex).Unlock()
 	c, _, err := s.connection(ctx, s.db.Pool, workspaceID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if c.AuthKind != "oauth" || c.Status == "disconnected" {
-		return nil
+		return nil, nil
 	}
 	if !force && c.OAuthExpiresAt != nil && time.Until(*c.OAuthExpiresAt) > refreshBefore {
-		return nil
+		return c.OAuthExpiresAt, nil
 	}
 	if !s.OAuthAvailable() {
-		return s.noteError(ctx, workspaceID, ErrOAuthUnavailable)
+		return nil, s.noteError(ctx, workspaceID, ErrOAuthUnavailable)
 	}
 	refresh, err := s.workspaces.Secret(ctx, workspaceID, workspace.SecretGorgiasRefreshToken)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	base, err := s.baseURL(ctx, c)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	tok, err := s.oauth.Refresh(ctx, s.http, base, refresh.Reveal())
 	if errors.Is(err, gorgias.ErrInvalidGrant) {
-		return s.uninstalledInGorgias(ctx, workspaceID)
+		return nil, s.uninstalledInGorgias(ctx, workspaceID)
 	}
 	if err != nil {
-		return s.noteError(ctx, workspaceID, fmt.Errorf("refresh the Gorgias access token: %w", err))
+		return nil, s.noteError(ctx, workspaceID, fmt.Errorf("refresh the Gorgias access token: %w", err))
 	}
-	return s.changeConnection(ctx, workspaceID, func(tx pgx.Tx) error {
+	return &tok.ExpiresAt, s.changeConnection(ctx, workspaceID, func(tx pgx.Tx) error {
 		c, err := store.LockGorgiasConnection(ctx, tx, workspaceID)
 		if err != nil {
 			return err
@@ -229,11 +236,23 @@ func (s *Service) uninstalledInGorgias(ctx context.Context, workspaceID int64) e
 type tokenSource struct {
 	s           *Service
 	workspaceID int64
-	baseURL     string
+
+	mu      sync.Mutex
+	token   string
+	expires time.Time
 }
 
-func (t tokenSource) Token(ctx context.Context) (string, error) {
-	if err := t.s.RefreshToken(ctx, t.workspaceID, false); err != nil {
+// Token returns the access token, refreshed first when it is about to
+// expire. A client lives for one job; it keeps the token until then
+// instead of reading it for every call.
+func (t *tokenSource) Token(ctx context.Context) (string, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.token != "" && time.Until(t.expires) > refreshBefore {
+		return t.token, nil
+	}
+	expires, err := t.s.refreshToken(ctx, t.workspaceID, false)
+	if err != nil {
 		return "", err
 	}
 	tok, err := t.s.workspaces.Secret(ctx, t.workspaceID, workspace.SecretGorgiasAccessToken)
@@ -242,6 +261,10 @@ func (t tokenSource) Token(ctx context.Context) (string, error) {
 	}
 	if tok == "" {
 		return "", fmt.Errorf("%w: install Deskmate with Gorgias again", ErrNotConnected)
+	}
+	t.token, t.expires = "", time.Time{}
+	if expires != nil {
+		t.token, t.expires = tok.Reveal(), *expires
 	}
 	return tok.Reveal(), nil
 }

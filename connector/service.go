@@ -143,25 +143,39 @@ func (s *Service) baseURL(ctx context.Context, c store.GorgiasConnection) (strin
 	if err != nil {
 		return "", err
 	}
-	if w.GorgiasDomain == "" {
+	return apiBase(c, w.GorgiasDomain)
+}
+
+// apiBase is the connection's base URL, else the account's at Gorgias.
+func apiBase(c store.GorgiasConnection, domain string) (string, error) {
+	if c.BaseURL != "" {
+		return c.BaseURL, nil
+	}
+	if domain == "" {
 		return "", fmt.Errorf("%w: set the Gorgias domain first", ErrNotConnected)
 	}
-	return "https://" + w.GorgiasDomain + ".gorgias.com", nil
+	return "https://" + domain + ".gorgias.com", nil
 }
 
 // client is a Gorgias client for a workspace's connection.
 func (s *Service) client(ctx context.Context, c store.GorgiasConnection) (*gorgias.Client, error) {
-	base, err := s.baseURL(ctx, c)
-	if err != nil {
-		return nil, err
-	}
+	var base string
 	var auth gorgias.Auth
 	switch c.AuthKind {
 	case "oauth":
-		auth = gorgias.Bearer{Source: tokenSource{s: s, workspaceID: c.WorkspaceID, baseURL: base}}
+		b, err := s.baseURL(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		base, auth = b, gorgias.Bearer{Source: &tokenSource{s: s, workspaceID: c.WorkspaceID}}
 	default:
+		// The workspace's Gorgias settings carry its domain: no second read
+		// for the base URL.
 		g, err := s.workspaces.Gorgias(ctx, c.WorkspaceID)
 		if err != nil {
+			return nil, err
+		}
+		if base, err = apiBase(c, g.Domain); err != nil {
 			return nil, err
 		}
 		key, err := s.workspaces.Secret(ctx, c.WorkspaceID, workspace.SecretGorgiasAPIKey)

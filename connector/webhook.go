@@ -56,11 +56,12 @@ func (s *Service) ReceiveWebhook(ctx context.Context, workspaceID int64, secret,
 		return validate.Field("trigger", "must be one of ticket-created, ticket-message-created, ticket-updated")
 	}
 	wc, err := gorgias.ParseWebhook(body)
-	if err != nil || wc.Ticket.ID == 0 {
+	if err != nil {
 		return validate.Field("body", "is not the ticket context of a Gorgias HTTP integration")
 	}
 	ev := store.GorgiasEvent{WorkspaceID: workspaceID, Trigger: trigger, TicketID: wc.Ticket.ID, Payload: body}
-	ev.DedupeKey, ev.MessageID = dedupeKey(trigger, wc)
+	msg := customerMessage(wc)
+	ev.DedupeKey, ev.MessageID = dedupeKey(trigger, wc, msg)
 	err = s.db.InTx(ctx, func(tx pgx.Tx) error {
 		id, fresh, err := store.InsertGorgiasEvent(ctx, tx, ev)
 		if err != nil || !fresh {
@@ -73,7 +74,6 @@ func (s *Service) ReceiveWebhook(ctx context.Context, workspaceID int64, secret,
 		if trigger == gorgias.TriggerTicketUpdated {
 			return s.queue.CheckTicket(ctx, tx, task)
 		}
-		msg := customerMessage(wc)
 		if msg == nil {
 			return nil // not a customer's message: nothing to answer
 		}
@@ -91,9 +91,9 @@ func (s *Service) ReceiveWebhook(ctx context.Context, workspaceID int64, secret,
 // dedupeKey names a delivery: the message for message events (the first
 // message of a new ticket arrives with ticket-created and with
 // ticket-message-created: one is enough), the ticket's update time for
-// updates.
-func dedupeKey(trigger string, wc gorgias.WebhookContext) (string, *int64) {
-	if msg := customerMessage(wc); msg != nil && trigger != gorgias.TriggerTicketUpdated {
+// updates. msg is the customer message of the delivery (customerMessage).
+func dedupeKey(trigger string, wc gorgias.WebhookContext, msg *gorgias.Message) (string, *int64) {
+	if msg != nil && trigger != gorgias.TriggerTicketUpdated {
 		id := msg.ID
 		return "message:" + strconv.FormatInt(msg.ID, 10), &id
 	}

@@ -145,7 +145,7 @@ func (s *Service) RunWidgetAction(ctx context.Context, task WidgetTask) error {
 		if err != nil {
 			return err
 		}
-		if _, err := store.ClaimGorgiasAction(ctx, s.db.Pool, store.GorgiasAction{WorkspaceID: task.WorkspaceID,
+		if err := store.ClaimGorgiasAction(ctx, s.db.Pool, store.GorgiasAction{WorkspaceID: task.WorkspaceID,
 			TicketID: task.TicketID, Cause: task.Cause, Action: stepMessage,
 			ExternalID: externalID(task.TicketID, task.Cause, stepMessage), Detail: detail}); err != nil {
 			return err

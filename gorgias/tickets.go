@@ -197,8 +197,3 @@ func (c *Client) UpdateTicket(ctx context.Context, id int64, u TicketUpdate) (Ti
 	err := c.Do(ctx, Request{Method: http.MethodPut, Path: ticketPath(id), Body: u}, &t)
 	return t, err
 }
-
-// DeleteTicket deletes a ticket (→ 204).
-func (c *Client) DeleteTicket(ctx context.Context, id int64) error {
-	return c.Do(ctx, Request{Method: http.MethodDelete, Path: ticketPath(id)}, nil)
-}

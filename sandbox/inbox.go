@@ -82,11 +82,10 @@ func emulatorError(field string, err error) error {
 	if err == nil {
 		return nil
 	}
-	msg := strings.TrimPrefix(err.Error(), "gorgiastest: ")
-	if strings.HasPrefix(msg, "no ticket") {
+	if errors.Is(err, gorgiastest.ErrNoTicket) {
 		return ErrNoTicket
 	}
-	return validate.Field(field, msg)
+	return validate.Field(field, strings.TrimPrefix(err.Error(), "gorgiastest: "))
 }
 
 // Write posts a customer's message: a new ticket, or a reply on one.

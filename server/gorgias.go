@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/deskmate/deskmate/account"
 	"github.com/deskmate/deskmate/connector"
 )
 
@@ -12,20 +13,19 @@ import (
 // Deskmate in Gorgias, and what Deskmate did on tickets.
 
 func (s *Server) getConnection(c *fiber.Ctx) error {
+	return s.connectionCall(c, func(actor account.Actor) (connector.Connection, error) {
+		return s.deps.Connector.Connection(c.UserContext(), actor)
+	})
+}
+
+// connectionCall runs a call by the caller that answers with the
+// connection.
+func (s *Server) connectionCall(c *fiber.Ctx, call func(account.Actor) (connector.Connection, error)) error {
 	actor, err := actorOf(c)
 	if err != nil {
 		return err
 	}
-	conn, err := s.deps.Connector.Connection(c.UserContext(), actor)
-	if err != nil {
-		return err
-	}
-	return c.JSON(conn)
-}
-
-// connectionCall runs a change that answers with the connection.
-func (s *Server) connectionCall(c *fiber.Ctx, call func(*fiber.Ctx) (connector.Connection, error)) error {
-	conn, err := call(c)
+	conn, err := call(actor)
 	if err != nil {
 		return err
 	}
@@ -33,11 +33,7 @@ func (s *Server) connectionCall(c *fiber.Ctx, call func(*fiber.Ctx) (connector.C
 }
 
 func (s *Server) putConnectionSettings(c *fiber.Ctx) error {
-	return s.connectionCall(c, func(c *fiber.Ctx) (connector.Connection, error) {
-		actor, err := actorOf(c)
-		if err != nil {
-			return connector.Connection{}, err
-		}
+	return s.connectionCall(c, func(actor account.Actor) (connector.Connection, error) {
 		var in connector.Settings
 		if err := decode(c, &in); err != nil {
 			return connector.Connection{}, err
@@ -47,11 +43,7 @@ func (s *Server) putConnectionSettings(c *fiber.Ctx) error {
 }
 
 func (s *Server) putConnectionBaseURL(c *fiber.Ctx) error {
-	return s.connectionCall(c, func(c *fiber.Ctx) (connector.Connection, error) {
-		actor, err := actorOf(c)
-		if err != nil {
-			return connector.Connection{}, err
-		}
+	return s.connectionCall(c, func(actor account.Actor) (connector.Connection, error) {
 		var in struct {
 			BaseURL string `json:"base_url"`
 		}
@@ -75,11 +67,7 @@ func (s *Server) testConnection(c *fiber.Ctx) error {
 }
 
 func (s *Server) putBotUser(c *fiber.Ctx) error {
-	return s.connectionCall(c, func(c *fiber.Ctx) (connector.Connection, error) {
-		actor, err := actorOf(c)
-		if err != nil {
-			return connector.Connection{}, err
-		}
+	return s.connectionCall(c, func(actor account.Actor) (connector.Connection, error) {
 		var in connector.BotInput
 		if err := decode(c, &in); err != nil {
 			return connector.Connection{}, err
@@ -89,33 +77,21 @@ func (s *Server) putBotUser(c *fiber.Ctx) error {
 }
 
 func (s *Server) connectGorgias(c *fiber.Ctx) error {
-	return s.connectionCall(c, func(c *fiber.Ctx) (connector.Connection, error) {
-		actor, err := actorOf(c)
-		if err != nil {
-			return connector.Connection{}, err
-		}
+	return s.connectionCall(c, func(actor account.Actor) (connector.Connection, error) {
 		return s.deps.Connector.Connect(c.UserContext(), actor)
 	})
 }
 
 func (s *Server) pauseGorgias(paused bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		return s.connectionCall(c, func(c *fiber.Ctx) (connector.Connection, error) {
-			actor, err := actorOf(c)
-			if err != nil {
-				return connector.Connection{}, err
-			}
+		return s.connectionCall(c, func(actor account.Actor) (connector.Connection, error) {
 			return s.deps.Connector.Pause(c.UserContext(), actor, paused)
 		})
 	}
 }
 
 func (s *Server) disconnectGorgias(c *fiber.Ctx) error {
-	return s.connectionCall(c, func(c *fiber.Ctx) (connector.Connection, error) {
-		actor, err := actorOf(c)
-		if err != nil {
-			return connector.Connection{}, err
-		}
+	return s.connectionCall(c, func(actor account.Actor) (connector.Connection, error) {
 		var in struct {
 			Purge bool `json:"purge"`
 		}
@@ -174,9 +150,9 @@ func (s *Server) oauthCallback(c *fiber.Ctx) error {
 		err = s.deps.Connector.FinishOAuth(c.UserContext(), actor, c.Query("state"), c.Query("code"))
 	}
 	if err != nil {
-		_, detail := classify(err)
+		status, detail := classify(err)
 		msg := detail.Message
-		if status, _ := classify(err); status >= 500 {
+		if status >= 500 {
 			msg = "the authorization could not be completed: see the server log"
 			s.deps.Logger.Error("gorgias oauth callback", "error", err)
 		}

@@ -140,7 +140,7 @@ func (d *desk) waitFor(what string, cond func() bool) {
 }
 
 // settle waits until the emulator delivered everything and Deskmate's
-// ticket jobs are done.
+// ticket jobs that are due are done.
 func (d *desk) settle() {
 	d.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -149,8 +149,10 @@ func (d *desk) settle() {
 		require.NoError(d.t, d.emu.Flush(ctx))
 		var busy int
 		require.NoError(d.t, d.a.db.Pool.QueryRow(ctx, `SELECT count(*) FROM river_job
-			WHERE queue = 'tickets' AND state IN ('available', 'running', 'retryable', 'pending')
-			AND (scheduled_at < now() + interval '2 seconds')`).Scan(&busy))
+			WHERE queue = 'tickets' AND (state IN ('available', 'running', 'retryable', 'pending')
+				AND scheduled_at < now() + interval '2 seconds'
+				-- due, but not yet made available by River's scheduler
+				OR state = 'scheduled' AND scheduled_at <= now())`).Scan(&busy))
 		if busy == 0 {
 			require.NoError(d.t, d.emu.Flush(ctx))
 			return

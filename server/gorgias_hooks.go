@@ -26,7 +26,7 @@ func (s *Server) gorgiasWebhook(c *fiber.Ctx) error {
 	}
 	body := c.Body()
 	if len(body) > connector.MaxWebhookBytes {
-		return &APIError{Status: fiber.StatusRequestEntityTooLarge, Code: "payload_too_large", Message: "request body is too large"}
+		return fiber.ErrRequestEntityTooLarge
 	}
 	if err := s.deps.Connector.ReceiveWebhook(c.UserContext(), ws, c.Get(gorgias.DefaultSecretHeader), c.Params("trigger"), body); err != nil {
 		return err

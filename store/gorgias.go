@@ -154,18 +154,18 @@ type GorgiasAction struct {
 const gorgiasActionColumns = `id, workspace_id, ticket_id, cause, action, status, external_id, gorgias_message_id, run_id,
 	detail, created_at, done_at`
 
-// ClaimGorgiasAction returns the action for (ticket, cause, action),
-// inserting it pending when it is new; a retried job finds the one row.
-func ClaimGorgiasAction(ctx context.Context, q Querier, a GorgiasAction) (GorgiasAction, error) {
+// ClaimGorgiasAction stores the action for (ticket, cause, action) pending
+// when it is new; a retried job keeps the row it stored before.
+func ClaimGorgiasAction(ctx context.Context, q Querier, a GorgiasAction) error {
 	if a.Detail == nil {
 		a.Detail = json.RawMessage(`{}`)
 	}
-	out, err := queryOne(ctx, q, pgx.RowToStructByName[GorgiasAction], `
+	_, err := q.Exec(ctx, `
 		INSERT INTO gorgias_actions (workspace_id, ticket_id, cause, action, external_id, run_id, detail)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)
-		ON CONFLICT (workspace_id, ticket_id, cause, action) DO UPDATE SET workspace_id = EXCLUDED.workspace_id
-		RETURNING `+gorgiasActionColumns, a.WorkspaceID, a.TicketID, a.Cause, a.Action, a.ExternalID, a.RunID, a.Detail)
-	return out, wrap("claim gorgias action", err)
+		ON CONFLICT (workspace_id, ticket_id, cause, action) DO NOTHING`,
+		a.WorkspaceID, a.TicketID, a.Cause, a.Action, a.ExternalID, a.RunID, a.Detail)
+	return wrap("claim gorgias action", err)
 }
 
 // FinishGorgiasAction sets an action's outcome (done, cancelled, failed).
@@ -197,19 +197,18 @@ func GorgiasActions(ctx context.Context, q Querier, workspaceID, ticketID int64,
 
 // GorgiasTicket is what Deskmate keeps about one ticket.
 type GorgiasTicket struct {
-	WorkspaceID           int64     `db:"workspace_id"`
-	TicketID              int64     `db:"ticket_id"`
-	Instructions          []string  `db:"instructions"`
-	LastRunID             *int64    `db:"last_run_id"`
-	LastDecision          string    `db:"last_decision"`
-	LastReason            string    `db:"last_reason"`
-	Summary               string    `db:"summary"`
-	LastCustomerMessageID *int64    `db:"last_customer_message_id"`
-	UpdatedAt             time.Time `db:"updated_at"`
+	WorkspaceID  int64     `db:"workspace_id"`
+	TicketID     int64     `db:"ticket_id"`
+	Instructions []string  `db:"instructions"`
+	LastRunID    *int64    `db:"last_run_id"`
+	LastDecision string    `db:"last_decision"`
+	LastReason   string    `db:"last_reason"`
+	Summary      string    `db:"summary"`
+	UpdatedAt    time.Time `db:"updated_at"`
 }
 
 const gorgiasTicketColumns = `workspace_id, ticket_id, instructions, last_run_id, last_decision, last_reason, summary,
-	last_customer_message_id, updated_at`
+	updated_at`
 
 // GorgiasTicketOf returns what Deskmate keeps about a ticket (an empty
 // record when nothing yet).

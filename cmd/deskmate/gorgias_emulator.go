@@ -54,6 +54,8 @@ func gorgiasEmulator(ctx context.Context, args []string, stdout, stderr io.Write
 		Accounts: []gorgiastest.AccountOptions{{Domain: *account, Email: *email, APIKey: *apiKey, Bot: true}},
 		Seed:     *seed,
 		Logger:   slog.New(slog.NewTextHandler(stderr, nil)),
+		// A long-running process: remember only recent requests.
+		KeepRequests: 1000,
 	}
 	if *rateLimit == "on" {
 		opts.RateLimit = gorgiastest.DefaultRateLimit()

@@ -21,6 +21,8 @@ func startSandbox(cfg *config.Config, logger *slog.Logger) (*gorgiastest.Emulato
 		Seed:      true,
 		RateLimit: gorgiastest.DefaultRateLimit(),
 		Logger:    logger.With("component", "sandbox-gorgias"),
+		// It runs as long as Deskmate: remember only recent requests.
+		KeepRequests: 1000,
 	})
 	if err := emu.Start(); err != nil {
 		return nil, err

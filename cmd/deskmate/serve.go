@@ -51,9 +51,12 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout,
 	if publicURL == "" && ln != nil {
 		publicURL = displayURL(ln.Addr())
 	}
-	emu, err := startSandbox(cfg, logger)
-	if err != nil {
-		return err
+	// The sandbox's emulator belongs to the process that serves its inbox.
+	var emu *gorgiastest.Emulator
+	if withHTTP {
+		if emu, err = startSandbox(cfg, logger); err != nil {
+			return err
+		}
 	}
 	if emu != nil {
 		defer emu.Close()

@@ -183,9 +183,9 @@ func (e *Emulator) resolveClick(click ButtonClick) (ActionRequest, int64, error)
 	}
 	t := a.tickets[click.TicketID]
 	if t == nil {
-		return ActionRequest{}, 0, fmt.Errorf("gorgiastest: no ticket %d", click.TicketID)
+		return ActionRequest{}, 0, fmt.Errorf("%w %d", ErrNoTicket, click.TicketID)
 	}
-	user := a.users[cmpID(click.UserID, a.adminID)]
+	user := a.users[cmp.Or(click.UserID, a.adminID)]
 	if user == nil {
 		return ActionRequest{}, 0, fmt.Errorf("gorgiastest: no user %d", click.UserID)
 	}
@@ -297,13 +297,6 @@ func renderJSON(v any, vars map[string]any) any {
 		return out
 	}
 	return v
-}
-
-func cmpID(id, def int64) int64 {
-	if id == 0 {
-		return def
-	}
-	return id
 }
 
 // asError turns a nil *apiError into a nil error.

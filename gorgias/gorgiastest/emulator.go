@@ -46,6 +46,9 @@ type Options struct {
 	AccessTokenTTL time.Duration
 	// Logger gets a line per delivery failure; nil discards.
 	Logger *slog.Logger
+	// KeepRequests is how many of the latest requests Requests remembers;
+	// 0 remembers all (tests). A long-running emulator sets a bound.
+	KeepRequests int
 }
 
 // AccountOptions describe one emulated account.
@@ -198,12 +201,6 @@ func (e *Emulator) URL() string {
 	defer e.mu.Unlock()
 	return e.url
 }
-
-// BaseURL is an account's base URL for gorgias.Options.BaseURL.
-func (e *Emulator) BaseURL(domain string) string { return e.URL() + "/" + domain }
-
-// Handler serves the emulator, for callers that run their own server.
-func (e *Emulator) Handler() http.Handler { return e }
 
 // Close stops the server and background work (deliveries in flight are
 // cancelled) and waits for them.

@@ -359,3 +359,16 @@ func TestConcurrentUse(t *testing.T) {
 	s.flush(t)
 	require.Len(t, s.emu.Deliveries(), 16)
 }
+
+// A long-running emulator remembers only its latest requests.
+func TestKeepRequestsBoundsTheRequestLog(t *testing.T) {
+	s := newSetup(t, gorgiastest.Options{KeepRequests: 3})
+	for i := 0; i < 10; i++ {
+		_, err := s.c.Ticket(s.ctx, int64(1000+i))
+		require.Error(t, err, "no such ticket")
+	}
+	reqs := s.emu.Requests()
+	require.GreaterOrEqual(t, len(reqs), 3)
+	require.Less(t, len(reqs), 6)
+	require.Equal(t, "/api/tickets/1009", reqs[len(reqs)-1].Path, "the latest is kept")
+}

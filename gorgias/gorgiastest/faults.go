@@ -1,8 +1,10 @@
 package gorgiastest
 
 import (
+	"bytes"
 	"net/http"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -111,16 +113,17 @@ type RequestRecord struct {
 }
 
 func (e *Emulator) record(c *call, r *http.Request, p string, status int) {
-	body := c.body
-	if len(body) > 64<<10 {
-		body = body[:64<<10]
-	}
+	// A copy: the record must not keep the whole request body alive.
+	body := bytes.Clone(c.body[:min(len(c.body), 64<<10)])
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.requests = append(e.requests, RequestRecord{
 		Account: c.domain, Method: r.Method, Path: p, Query: r.URL.RawQuery,
 		Status: status, Auth: c.auth, Body: body,
 	})
+	if keep := e.opts.KeepRequests; keep > 0 && len(e.requests) >= 2*keep {
+		e.requests = slices.Clone(e.requests[len(e.requests)-keep:])
+	}
 }
 
 // Requests returns every request answered so far (API and OAuth; not the

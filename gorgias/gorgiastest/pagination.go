@@ -3,6 +3,7 @@ package gorgiastest
 import (
 	"encoding/base64"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -73,9 +74,7 @@ func descending(c *call) bool {
 // ordered returns ids in increasing order, or decreasing when desc.
 func ordered(ids []int64, desc bool) []int64 {
 	if desc {
-		for i, j := 0, len(ids)-1; i < j; i, j = i+1, j-1 {
-			ids[i], ids[j] = ids[j], ids[i]
-		}
+		slices.Reverse(ids)
 	}
 	return ids
 }

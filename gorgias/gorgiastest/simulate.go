@@ -2,6 +2,7 @@ package gorgiastest
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -20,6 +21,10 @@ type CustomerMessage struct {
 }
 
 var customerChannels = []string{gorgias.ChannelEmail, gorgias.ChannelChat, gorgias.ChannelSMS, gorgias.ChannelAPI}
+
+// ErrNoTicket says the ticket a simulated customer, agent or button press
+// names does not exist in the account.
+var ErrNoTicket = errors.New("gorgiastest: no ticket")
 
 // WriteAsCustomer posts a customer's message, on a new ticket or as a
 // reply (which reopens a closed ticket), firing the triggers Gorgias would.
@@ -57,7 +62,7 @@ func (e *Emulator) WriteAsCustomer(domain string, m CustomerMessage) (gorgias.Ti
 	}
 	t := a.tickets[m.TicketID]
 	if t == nil {
-		return gorgias.Ticket{}, fmt.Errorf("gorgiastest: no ticket %d", m.TicketID)
+		return gorgias.Ticket{}, fmt.Errorf("%w %d", ErrNoTicket, m.TicketID)
 	}
 	if _, err := e.addMessage(a, t, msg, 0, true); err != nil {
 		return gorgias.Ticket{}, asError(err)
@@ -87,8 +92,8 @@ func (e *Emulator) ReplyAsAgent(domain string, r AgentReply) (gorgias.Message, e
 	}
 	m, aerr := e.addMessage(a, t, gorgias.MessageInput{
 		Channel: channel, Via: gorgias.ViaHelpdesk, FromAgent: true,
-		Sender: &gorgias.Ref{ID: cmpID(r.UserID, a.adminID)}, BodyText: r.Body,
-	}, cmpID(r.UserID, a.adminID), true)
+		Sender: &gorgias.Ref{ID: cmp.Or(r.UserID, a.adminID)}, BodyText: r.Body,
+	}, cmp.Or(r.UserID, a.adminID), true)
 	if aerr != nil {
 		return gorgias.Message{}, asError(aerr)
 	}
@@ -169,7 +174,7 @@ func (e *Emulator) accountTicket(domain string, ticketID int64) (*account, *tick
 	}
 	t := a.tickets[ticketID]
 	if t == nil {
-		return nil, nil, fmt.Errorf("gorgiastest: no ticket %d", ticketID)
+		return nil, nil, fmt.Errorf("%w %d", ErrNoTicket, ticketID)
 	}
 	return a, t, nil
 }
